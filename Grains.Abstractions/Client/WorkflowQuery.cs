@@ -1,0 +1,31 @@
+namespace Baton;
+
+/// <summary>Filters and paging for <see cref="IWorkflowClient.ListAsync"/>. Every filter is optional; they combine with AND.</summary>
+public sealed record WorkflowQuery
+{
+    /// <summary>Only instances of this workflow name. Default: any.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Only instances in one of these states. Default: any.</summary>
+    public IReadOnlyCollection<WorkflowRuntimeStatus>? Statuses { get; init; }
+
+    /// <summary>Only instances created at or after this time (UTC). Default: no bound.</summary>
+    public DateTime? CreatedFrom { get; init; }
+
+    /// <summary>Only instances created before this time (UTC). Default: no bound.</summary>
+    public DateTime? CreatedTo { get; init; }
+
+    /// <summary>Only instances whose id starts with this text. Default: any.</summary>
+    public string? InstanceIdPrefix { get; init; }
+
+    /// <summary>The page size, 1 to 1,000. Default: 100.</summary>
+    public int PageSize { get; init; } = 100;
+
+    /// <summary>The token from the previous page's <see cref="WorkflowPage.ContinuationToken"/>; null for the first page.</summary>
+    public string? ContinuationToken { get; init; }
+}
+
+/// <summary>One page of a listing, newest instances first.</summary>
+/// <param name="Items">The instances on this page (without history).</param>
+/// <param name="ContinuationToken">The token for the next page, or null when this is the last.</param>
+public sealed record WorkflowPage(IReadOnlyList<WorkflowStatus> Items, string? ContinuationToken);

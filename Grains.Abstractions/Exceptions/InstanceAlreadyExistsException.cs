@@ -1,0 +1,10 @@
+namespace Baton;
+
+/// <summary>A start asked for a new instance with an id that is taken, and said not to reuse it.</summary>
+/// <param name="instanceId">The id that is taken.</param>
+public sealed class InstanceAlreadyExistsException(string instanceId)
+    : BatonException($"A workflow instance with the id '{instanceId}' already exists.")
+{
+    /// <summary>The id that is taken.</summary>
+    public string InstanceId { get; } = instanceId;
+}

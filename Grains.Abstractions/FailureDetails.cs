@@ -1,0 +1,33 @@
+namespace Baton;
+
+/// <summary>What is known of a failure: recorded in history and shown in status.</summary>
+/// <param name="ErrorType">The full name of the exception type.</param>
+/// <param name="Message">The exception's message.</param>
+/// <param name="StackTrace">The stack trace at the point of failure, if any.</param>
+/// <param name="Inner">The inner failure, if any.</param>
+public sealed record FailureDetails(string ErrorType, string Message, string? StackTrace = null, FailureDetails? Inner = null)
+{
+    /// <summary>Captures an exception (and its inner exceptions) as failure details.</summary>
+    /// <param name="exception">The exception to capture.</param>
+    /// <returns>The failure details.</returns>
+    public static FailureDetails FromException(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            exception = aggregate.InnerExceptions[0];
+        }
+
+        return new FailureDetails(
+            exception.GetType().FullName ?? exception.GetType().Name,
+            exception.Message,
+            exception.StackTrace,
+            exception.InnerException is { } inner ? FromException(inner) : null);
+    }
+
+    /// <summary>True when this failure (or one it wraps) is of the exception type <typeparamref name="TException"/>.</summary>
+    /// <typeparam name="TException">The exception type to look for.</typeparam>
+    /// <returns>Whether the type name matches at any level.</returns>
+    public bool IsCausedBy<TException>() where TException : Exception =>
+        ErrorType == typeof(TException).FullName || (Inner?.IsCausedBy<TException>() ?? false);
+}

@@ -1,0 +1,58 @@
+using Baton.Grains.Registry;
+using Baton.Silo.Storage;
+using Baton.Silo.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Baton.Silo.Hosting;
+
+/// <summary>Registers workflows, activities and the store of a Baton silo. Returned by <see cref="BatonServiceCollectionExtensions.AddBaton"/>.</summary>
+public sealed class BatonBuilder
+{
+    internal BatonBuilder(IServiceCollection services)
+    {
+        Services = services;
+    }
+
+    /// <summary>The service collection being configured.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>The workflows and activities registered so far.</summary>
+    public WorkflowRegistry Registry { get; } = new();
+
+    /// <summary>Registers the workflow <typeparamref name="TWorkflow"/> under <paramref name="name"/> (default: its class name).</summary>
+    /// <typeparam name="TWorkflow">A class deriving from <see cref="Workflow{TInput, TOutput}"/> with a parameterless constructor.</typeparam>
+    /// <param name="name">The name clients start it by.</param>
+    /// <returns>This builder.</returns>
+    public BatonBuilder AddWorkflow<TWorkflow>(string? name = null) where TWorkflow : class
+    {
+        Registry.AddWorkflow(typeof(TWorkflow), name);
+        return this;
+    }
+
+    /// <summary>Registers the activity <typeparamref name="TActivity"/> under <paramref name="name"/> (default: its class name); it is resolved from the container per execution.</summary>
+    /// <typeparam name="TActivity">A class deriving from <see cref="Activity{TInput, TOutput}"/>.</typeparam>
+    /// <param name="name">The name workflows call it by.</param>
+    /// <returns>This builder.</returns>
+    public BatonBuilder AddActivity<TActivity>(string? name = null) where TActivity : class
+    {
+        Registry.AddActivity(typeof(TActivity), name);
+        Services.TryAddTransient<TActivity>();
+        return this;
+    }
+
+    /// <summary>Stores everything in an embedded SQLite file (WAL mode, one process).</summary>
+    /// <param name="configure">Sets the file path and durability; null for the defaults.</param>
+    /// <returns>This builder.</returns>
+    public BatonBuilder UseSqliteStore(Action<SqliteStoreOptions>? configure = null)
+    {
+        if (configure is not null)
+        {
+            Services.Configure(configure);
+        }
+
+        Services.TryAddSingleton<IWorkflowStore>(sp => new SqliteWorkflowStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        return this;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+
+namespace Baton.Silo.Runtime;
+
+/// <summary>Wakes clients waiting for an instance to finish, as soon as the finishing commit is durable.</summary>
+internal sealed class CompletionNotifier
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+
+    /// <summary>A task that completes at the next <see cref="Signal"/> for <paramref name="instanceId"/>.</summary>
+    public Task NextSignal(string instanceId) =>
+        _waiters.GetOrAdd(instanceId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void Signal(string instanceId)
+    {
+        if (_waiters.TryRemove(instanceId, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+    }
+}

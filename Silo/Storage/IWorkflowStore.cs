@@ -1,0 +1,51 @@
+using Baton.History;
+
+namespace Baton.Silo.Storage;
+
+/// <summary>
+/// The durable state of a Baton cluster: instances, histories, inbox messages and timers, activity work
+/// items, partition leases and silo membership. All coordination between silos goes through it.
+/// </summary>
+internal interface IWorkflowStore : IAsyncDisposable
+{
+    /// <summary>A human-readable location for messages (a path or a host).</summary>
+    string Location { get; }
+
+    /// <summary>Raised after messages were written for a partition by a path other than that partition's own commit.</summary>
+    event Action<int>? MessagesAdded;
+
+    /// <summary>Creates the schema on an empty store or checks that an existing one is Baton's, at this version, with this partition count.</summary>
+    /// <exception cref="StoreIncompatibleException">The store is corrupt, foreign or configured differently.</exception>
+    Task InitializeAsync(int partitionCount, CancellationToken cancellationToken);
+
+    Task RegisterSiloAsync(string siloId, string host, int processId, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Heartbeats the silo, renews the leases it holds and takes free or expired partitions up to its fair share.</summary>
+    Task<LeaseRound> RenewLeasesAsync(string siloId, IReadOnlyDictionary<int, long> held, DateTime now, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>Gives up the silo's partitions and marks it gone, so that others need not wait for its leases to expire.</summary>
+    Task ReleaseAsync(string siloId, CancellationToken cancellationToken);
+
+    /// <summary>Commits one instance's turn atomically; many calls made together share one durable commit.</summary>
+    /// <returns>The timers the commit inserted.</returns>
+    /// <exception cref="PartitionLostException">The partition's epoch moved on; nothing was written.</exception>
+    Task<IReadOnlyList<CommittedTimer>> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>Creates an instance row with its start message, for a partition this silo does not own.</summary>
+    Task<CreateOutcome> CreateInstanceAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken);
+
+    Task<InstanceRow?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>The partition's inbox messages visible before <paramref name="visibleBefore"/>, oldest first.</summary>
+    Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(int partition, DateTime visibleBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Leases unowned work items, or those of silos not heard from since <paramref name="liveSince"/>, on the given queues.</summary>
+    Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, int limit, DateTime liveSince, CancellationToken cancellationToken);
+
+    /// <summary>Records an activity's result as an inbox message and removes its work item, in one commit.</summary>
+    Task DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken);
+
+    Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,169 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Silo.Storage.Sqlite;
+
+/// <summary>
+/// The one connection that writes to the SQLite file, on a thread of its own. Writes queue up while a
+/// commit is in flight and then share the next one (group commit): each write runs in its own savepoint,
+/// so one that fails rolls back alone, and all that succeed become durable with a single sync.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Channel<WriteRequest> _requests = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, PreparedStatement> _statements = new(StringComparer.Ordinal);
+    private readonly Thread _thread;
+    private readonly int _maxBatch;
+
+    public SqliteWriter(SqliteConnection connection, int maxBatch)
+    {
+        _connection = connection;
+        _maxBatch = maxBatch;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "baton-sqlite-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the writer connection inside a transaction; completes once it is committed.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work)
+    {
+        var request = new WriteRequest<T>(work);
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriter));
+        }
+
+        return request.Completion.Task;
+    }
+
+    /// <summary>A statement prepared on the writer connection, cached by its text. Only for use inside a write.</summary>
+    public PreparedStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new PreparedStatement(_connection, sql);
+            _statements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
+    public long LastInsertRowId() => (long)Statement("SELECT last_insert_rowid()").Scalar()!;
+
+    public async ValueTask DisposeAsync()
+    {
+        _requests.Writer.TryComplete();
+        await Task.Run(_thread.Join).ConfigureAwait(false);
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Loop()
+    {
+        var batch = new List<WriteRequest>(_maxBatch);
+        var reader = _requests.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var request))
+            {
+                batch.Add(request);
+            }
+
+            CommitBatch(batch);
+        }
+    }
+
+    private void CommitBatch(List<WriteRequest> batch)
+    {
+        try
+        {
+            Execute("BEGIN IMMEDIATE");
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(r => r.Fail(ex));
+            return;
+        }
+
+        var succeeded = new List<WriteRequest>(batch.Count);
+        foreach (var request in batch)
+        {
+            Execute("SAVEPOINT unit");
+            try
+            {
+                request.Run(this);
+                Execute("RELEASE unit");
+                succeeded.Add(request);
+            }
+            catch (Exception ex)
+            {
+                request.Fail(ex);
+                if (!TryExecute("ROLLBACK TO unit") || !TryExecute("RELEASE unit"))
+                {
+                    AbortTransaction(succeeded, ex);
+                    return;
+                }
+            }
+        }
+
+        try
+        {
+            Execute("COMMIT");
+        }
+        catch (Exception ex)
+        {
+            AbortTransaction(succeeded, ex);
+            return;
+        }
+
+        succeeded.ForEach(r => r.Succeed());
+    }
+
+    private void AbortTransaction(List<WriteRequest> executed, Exception cause)
+    {
+        TryExecute("ROLLBACK");
+        executed.ForEach(r => r.Fail(cause));
+    }
+
+    private void Execute(string sql) => Statement(sql).Execute();
+
+    private bool TryExecute(string sql)
+    {
+        try
+        {
+            Execute(sql);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private abstract class WriteRequest
+    {
+        public abstract void Run(SqliteWriter writer);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class WriteRequest<T>(Func<SqliteWriter, T> work) : WriteRequest
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Run(SqliteWriter writer) => _result = work(writer);
+
+        public override void Succeed() => Completion.TrySetResult(_result!);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}
