@@ -18,11 +18,15 @@ public sealed record FailureDetails(string ErrorType, string Message, string? St
             exception = aggregate.InnerExceptions[0];
         }
 
-        return new FailureDetails(
-            exception.GetType().FullName ?? exception.GetType().Name,
-            exception.Message,
-            exception.StackTrace,
-            exception.InnerException is { } inner ? FromException(inner) : null);
+        // A failed activity or step already carries the failure it wraps: keep it as the cause.
+        var inner = exception switch
+        {
+            ActivityFailedException activity => activity.Failure,
+            StepFailedException step => step.Failure,
+            _ => exception.InnerException is { } cause ? FromException(cause) : null,
+        };
+
+        return new FailureDetails(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, exception.StackTrace, inner);
     }
 
     /// <summary>True when this failure (or one it wraps) is of the exception type <typeparamref name="TException"/>.</summary>

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Baton.CrashHost;
+using Baton.History;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Silo.Tests;
+
+/// <summary>Kills a silo process with SIGKILL mid-flight and proves a new silo on the same file loses and duplicates nothing.</summary>
+public sealed class CrashTests
+{
+    private const int Instances = 200;
+    private const int StepsPerInstance = 6;
+
+    [Fact]
+    public async Task Silo_KilledMidFlight_NewSiloFinishesEveryInstanceExactlyOnce()
+    {
+        var db = TestSilo.NewDatabasePath();
+        var log = Path.Combine(Path.GetDirectoryName(db)!, "executions.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+
+        using (var child = StartCrashHost(db, log))
+        {
+            await WaitFor(() => ExecutionLog.Read(log).Count >= 150, child, TimeSpan.FromSeconds(90));
+            child.Kill(); // SIGKILL on Unix: no shutdown code runs, no lease is released.
+            await child.WaitForExitAsync();
+        }
+
+        var executedBeforeKill = ExecutionLog.Read(log);
+        var finishedBeforeKill = CountFinished(db);
+        Assert.True(finishedBeforeKill < Instances, $"All {Instances} instances finished before the kill; the test proves nothing.");
+
+        await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
+        await WorkflowExecutionTests.WaitUntil(async () =>
+            (await silo.Client.ListAsync(new WorkflowQuery { Statuses = [WorkflowRuntimeStatus.Completed], PageSize = 1000 })).Items.Count == Instances,
+            TimeSpan.FromSeconds(120));
+
+        for (var k = 0; k < Instances; k++)
+        {
+            var status = (await silo.Client.GetStatusAsync($"crash-{k:D3}", includeHistory: true))!;
+            Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+            Assert.Equal(CrashFanOut.Expected(k), status.ReadOutput<long>());
+            AssertNoStepRecordedTwice(status);
+        }
+
+        var executions = ExecutionLog.Read(log).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Instances * StepsPerInstance, executions.Count);
+        Assert.All(executions, e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
+        Assert.All(executedBeforeKill.Distinct(), e => Assert.True(executions[e] <= 2));
+        Assert.True(executions.Values.Sum() > executions.Count - 1, "Sanity: every step ran at least once.");
+    }
+
+    private static void AssertNoStepRecordedTwice(WorkflowStatus status)
+    {
+        var history = status.History!;
+        Assert.Single(history, e => e is WorkflowStarted);
+        Assert.Single(history, e => e is WorkflowCompleted);
+        var scheduled = history.OfType<ActivityScheduled>().Select(e => e.StepId).ToList();
+        var completed = history.OfType<ActivityCompleted>().Select(e => e.StepId).ToList();
+        Assert.Equal(StepsPerInstance, scheduled.Count);
+        Assert.Equal(scheduled.Count, scheduled.Distinct().Count());
+        Assert.Equal(completed.Count, completed.Distinct().Count());
+        Assert.Equal(scheduled.Order(), completed.Order());
+    }
+
+    private static Process StartCrashHost(string db, string log)
+    {
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "Baton.CrashHost.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { hostDll, "--db", db, "--log", log, "--instances", Instances.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitFor(Func<bool> condition, Process child, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (child.HasExited)
+            {
+                throw new InvalidOperationException($"The crash host exited early with code {child.ExitCode}.");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                child.Kill();
+                throw new TimeoutException("The crash host made no progress in time.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    private static long CountFinished(string db)
+    {
+        using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM instances WHERE status = 2";
+        return (long)command.ExecuteScalar()!;
+    }
+}
