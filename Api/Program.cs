@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Baton.Api.Routes;
 using Baton.Silo.Hosting;
 
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 var dataDirectory = builder.Configuration["Baton:DataDirectory"] ?? "data";
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5080");
 builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services
     .AddBaton(options => builder.Configuration.GetSection("Baton").Bind(options))
     .UseSqliteStore(store => store.Path = Path.Combine(dataDirectory, "baton.db"))
