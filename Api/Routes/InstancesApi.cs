@@ -31,7 +31,7 @@ internal static class InstancesApi
             }
             catch (JsonException ex)
             {
-                return Problem(StatusCodes.Status400BadRequest, "The request body is not valid JSON.", ex.Message);
+                return Problem(StatusCodes.Status400BadRequest, "Malformed JSON.", $"The request body is not valid JSON: {ex.Message}");
             }
         }
 
