@@ -21,6 +21,7 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _partitionsLock = new();
     private Task _leaseLoop = Task.CompletedTask;
+    private Task? _stop;
     private bool _started;
 
     public SiloRuntime(
@@ -105,14 +106,20 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops once; a host stop and a container dispose may both ask, and both wait for the same stop.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (!_started)
+        lock (_partitionsLock)
         {
-            return;
+            return _stop ??= _started ? StopCoreAsync() : Task.CompletedTask;
         }
+    }
 
-        _started = false;
+    /// <summary>Stops the silo; the store is disposed by the container afterwards.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private async Task StopCoreAsync()
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _leaseLoop.ConfigureAwait(false);
         await Workers.StopAsync().ConfigureAwait(false);
@@ -134,14 +141,8 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
             }
         }
 
-        await Store.ReleaseAsync(SiloId, cancellationToken).ConfigureAwait(false);
+        await Store.ReleaseAsync(SiloId, CancellationToken.None).ConfigureAwait(false);
         Log.SiloStopped(Logger, SiloId);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await Store.DisposeAsync().ConfigureAwait(false);
     }
 
     public int PartitionOf(string instanceId) => PartitionMap.PartitionOf(instanceId, Options.PartitionCount);
