@@ -71,6 +71,7 @@ public sealed class TestSilo : IAsyncDisposable
             .AddWorkflow<UnknownActivityWorkflow>()
             .AddWorkflow<StepWorkflow>()
             .AddWorkflow<TimerThenActivityWorkflow>()
+            .AddWorkflow<ChangingWorkflow>()
             .AddActivity<FailingActivity>()
             .AddActivity<Echo>();
         register?.Invoke(baton);

@@ -74,3 +74,18 @@ public sealed class TimerThenActivityWorkflow : Workflow<int, string>
         return await context.CallActivityAsync<string>(nameof(Echo), $"{(woke - started).TotalMilliseconds:F0}");
     }
 }
+
+/// <summary>Its code "changes" between silos through a static switch, the way a deployment would change it.</summary>
+public sealed class ChangingWorkflow : Workflow<string, string>
+{
+    public static volatile bool Deployed;
+
+    public override async Task<string> RunAsync(IWorkflowContext context, string input)
+    {
+        var first = Deployed
+            ? await context.CallActivityAsync<string>(nameof(FailingActivity), input)
+            : await context.CallActivityAsync<string>(nameof(Echo), input);
+        await context.DelayAsync(TimeSpan.FromMilliseconds(500));
+        return first;
+    }
+}

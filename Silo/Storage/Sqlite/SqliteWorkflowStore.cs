@@ -33,7 +33,8 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
 
     public event Action<int>? MessagesAdded;
 
-    private SqliteWriter Writer => _writer ?? throw new InvalidOperationException("The store is not initialized.");
+    /// <summary>The group-committing writer (for its counters).</summary>
+    internal SqliteWriter Writer => _writer ?? throw new InvalidOperationException("The store is not initialized.");
 
     public async Task InitializeAsync(int partitionCount, CancellationToken cancellationToken)
     {

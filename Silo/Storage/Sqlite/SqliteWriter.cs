@@ -15,6 +15,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Dictionary<string, PreparedStatement> _statements = new(StringComparer.Ordinal);
     private readonly Thread _thread;
     private readonly int _maxBatch;
+    private long _commits;
+    private long _writes;
 
     public SqliteWriter(SqliteConnection connection, int maxBatch)
     {
@@ -35,6 +37,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         return request.Completion.Task;
     }
+
+    /// <summary>Transactions committed so far.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes committed so far; above <see cref="Commits"/> when writes share commits.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
 
     /// <summary>A statement prepared on the writer connection, cached by its text. Only for use inside a write.</summary>
     public PreparedStatement Statement(string sql)
@@ -121,6 +129,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _writes, succeeded.Count);
         succeeded.ForEach(r => r.Succeed());
     }
 
