@@ -30,7 +30,7 @@ public sealed class CrashTests
         Assert.True(finishedBeforeKill < Instances, $"All {Instances} instances finished before the kill; the test proves nothing.");
 
         await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
-        await WorkflowExecutionTests.WaitUntil(async () =>
+        await Eventually.WaitUntil(async () =>
             (await silo.Client.ListAsync(new WorkflowQuery { Statuses = [WorkflowRuntimeStatus.Completed], PageSize = 1000 })).Items.Count == Instances,
             TimeSpan.FromSeconds(120));
 

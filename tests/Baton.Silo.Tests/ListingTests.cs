@@ -4,8 +4,6 @@ namespace Baton.Silo.Tests;
 
 public sealed class ListingTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task List_FiltersByNameStatusPrefixAndCreatedTime()
     {
@@ -13,11 +11,11 @@ public sealed class ListingTests
         var client = silo.Client;
         foreach (var i in Enumerable.Range(0, 3))
         {
-            await client.WaitForCompletionAsync(await client.StartAsync(nameof(GreetingChain), new[] { "x" }, new() { InstanceId = $"greet-{i}" }), Timeout);
+            await client.WaitForCompletionAsync(await client.StartAsync(nameof(GreetingChain), new[] { "x" }, new() { InstanceId = $"greet-{i}" }), Eventually.Timeout);
         }
 
         var afterGreetings = DateTime.UtcNow;
-        await client.WaitForCompletionAsync(await client.StartAsync(nameof(UncaughtFailureWorkflow), "no", new() { InstanceId = "fail-0" }), Timeout);
+        await client.WaitForCompletionAsync(await client.StartAsync(nameof(UncaughtFailureWorkflow), "no", new() { InstanceId = "fail-0" }), Eventually.Timeout);
         await client.StartAsync(nameof(Reminder), new ReminderRequest("later", 3600), new() { InstanceId = "remind-0" });
 
         Assert.Equal(5, (await client.ListAsync(new WorkflowQuery())).Items.Count);

@@ -12,7 +12,7 @@ public sealed class NonDeterminismTests
         await using (var before = await TestSilo.StartAsync(path))
         {
             id = await before.Client.StartAsync(nameof(ChangingWorkflow), "parcel");
-            await WorkflowExecutionTests.WaitUntil(async () => (await before.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
+            await Eventually.WaitUntil(async () => (await before.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
         }
 
         ChangingWorkflow.Deployed = true;

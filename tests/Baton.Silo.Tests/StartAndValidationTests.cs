@@ -5,8 +5,6 @@ namespace Baton.Silo.Tests;
 
 public sealed class StartAndValidationTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Start_SameIdTwice_ReturnsExistingAndRunsOnce()
     {
@@ -15,7 +13,7 @@ public sealed class StartAndValidationTests
 
         var first = await silo.Client.StartAsync(nameof(GreetingChain), new[] { "A" }, options);
         var second = await silo.Client.StartAsync(nameof(GreetingChain), new[] { "B" }, options);
-        await silo.Client.WaitForCompletionAsync(first, Timeout);
+        await silo.Client.WaitForCompletionAsync(first, Eventually.Timeout);
         var third = await silo.Client.StartAsync(nameof(GreetingChain), new[] { "C" }, options);
 
         Assert.Equal("order-42", first);
@@ -36,7 +34,7 @@ public sealed class StartAndValidationTests
         var ids = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => silo.Client.StartAsync(nameof(GreetingChain), new[] { $"{i}" }, options)));
 
         Assert.All(ids, id => Assert.Equal("concurrent", id));
-        var status = await silo.Client.WaitForCompletionAsync("concurrent", Timeout);
+        var status = await silo.Client.WaitForCompletionAsync("concurrent", Eventually.Timeout);
         Assert.Single((await silo.Client.GetStatusAsync("concurrent", true))!.History!, e => e is History.WorkflowStarted);
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
     }

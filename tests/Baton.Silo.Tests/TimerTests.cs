@@ -5,15 +5,13 @@ namespace Baton.Silo.Tests;
 
 public sealed class TimerTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task DurableTimer_FiresNoEarlierThanItsDueTime()
     {
         await using var silo = await TestSilo.StartAsync();
         var id = await silo.Client.StartAsync(nameof(TimerThenActivityWorkflow), 700);
 
-        var status = await silo.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.True(double.Parse(status.ReadOutput<string>()!, System.Globalization.CultureInfo.InvariantCulture) >= 700);
@@ -31,11 +29,11 @@ public sealed class TimerTests
         await using (var first = await TestSilo.StartAsync(path))
         {
             id = await first.Client.StartAsync(nameof(Reminder), new ReminderRequest("water the plants", 2));
-            await WorkflowExecutionTests.WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
+            await Eventually.WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
         }
 
         await using var second = await TestSilo.StartAsync(path);
-        var status = await second.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await second.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.StartsWith("water the plants (sent ", status.ReadOutput<string>());
@@ -48,7 +46,7 @@ public sealed class TimerTests
         await using var silo = await TestSilo.StartAsync(options: o => o.TimerHorizon = TimeSpan.FromMilliseconds(200));
         var id = await silo.Client.StartAsync(nameof(TimerThenActivityWorkflow), 1200);
 
-        var status = await silo.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.True(double.Parse(status.ReadOutput<string>()!, System.Globalization.CultureInfo.InvariantCulture) >= 1200);

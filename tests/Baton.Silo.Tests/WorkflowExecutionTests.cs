@@ -5,15 +5,13 @@ namespace Baton.Silo.Tests;
 
 public sealed class WorkflowExecutionTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Chaining_ThreeActivities_CompletesWithOutputInOrder()
     {
         await using var silo = await TestSilo.StartAsync();
         var id = await silo.Client.StartAsync(nameof(GreetingChain), new[] { "Tokyo", "Seattle", "London" });
 
-        var status = await silo.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.Equal("Hello, Tokyo! Hello, Seattle! Hello, London!", status.ReadOutput<string>());
@@ -28,7 +26,7 @@ public sealed class WorkflowExecutionTests
         await using var silo = await TestSilo.StartAsync();
         var id = await silo.Client.StartAsync(nameof(SquareSum), 1000);
 
-        var status = await silo.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.Equal(333_833_500L, status.ReadOutput<long>());
@@ -43,7 +41,7 @@ public sealed class WorkflowExecutionTests
         await using var silo = await TestSilo.StartAsync();
         var id = await silo.Client.StartAsync(nameof(CatchingWorkflow), "card declined");
 
-        var status = await silo.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.Equal("caught System.InvalidOperationException: card declined at step 0", status.ReadOutput<string>());
@@ -57,7 +55,7 @@ public sealed class WorkflowExecutionTests
         await using var silo = await TestSilo.StartAsync();
         var id = await silo.Client.StartAsync(nameof(UncaughtFailureWorkflow), "out of stock");
 
-        var status = await silo.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
         Assert.NotNull(status.Failure);
@@ -74,7 +72,7 @@ public sealed class WorkflowExecutionTests
         await using var silo = await TestSilo.StartAsync();
         var id = await silo.Client.StartAsync(nameof(UnknownActivityWorkflow), "x");
 
-        var status = await silo.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Failed, status.RuntimeStatus);
         Assert.Equal(typeof(ActivityNotRegisteredException).FullName, status.Failure!.ErrorType);
@@ -90,51 +88,15 @@ public sealed class WorkflowExecutionTests
         await using (var first = await TestSilo.StartAsync(path))
         {
             id = await first.Client.StartAsync(nameof(StepWorkflow), 1500);
-            await WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
+            await Eventually.WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
         }
 
         await using var second = await TestSilo.StartAsync(path);
-        var status = await second.Client.WaitForCompletionAsync(id, Timeout);
+        var status = await second.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.Equal(1, StepWorkflow.Executions[id]);
         var step = Assert.Single(status.History ?? (await second.Client.GetStatusAsync(id, true))!.History!, e => e is StepCompleted);
         Assert.Equal($"\"{status.ReadOutput<string>()}\"", ((StepCompleted)step).Result);
-    }
-
-    internal static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-}
-
-public sealed class GroupCommitTests
-{
-    [Fact]
-    public async Task ManyInstances_UnderLoad_ShareCommits()
-    {
-        await using var silo = await TestSilo.StartAsync();
-        var writer = ((Storage.Sqlite.SqliteWorkflowStore)silo.Runtime.Store).Writer;
-        var (commitsBefore, writesBefore) = (writer.Commits, writer.Writes);
-
-        var ids = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => silo.Client.StartAsync(nameof(Samples.GreetingChain), new[] { "a", "b", "c" })));
-        foreach (var id in ids)
-        {
-            Assert.Equal(WorkflowRuntimeStatus.Completed, (await silo.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60))).RuntimeStatus);
-        }
-
-        var commits = writer.Commits - commitsBefore;
-        var writes = writer.Writes - writesBefore;
-        Assert.True(writes >= 200 * 4, $"Expected at least 800 instance turns written, saw {writes}.");
-        Assert.True(writes > commits * 2, $"{writes} writes took {commits} commits: turns are not sharing commits.");
     }
 }
