@@ -85,6 +85,18 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>How many instances this silo holds in memory: a snapshot, read while the partitions run.</summary>
+    public int ActiveInstances
+    {
+        get
+        {
+            lock (_partitionsLock)
+            {
+                return _partitions.Sum(p => p?.ActiveInstances ?? 0);
+            }
+        }
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
