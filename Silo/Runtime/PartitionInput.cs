@@ -8,7 +8,7 @@ namespace Baton.Silo.Runtime;
 internal abstract record PartitionInput(string InstanceId);
 
 /// <summary>A start from a client in this process, answered once the new instance is durable.</summary>
-internal sealed record StartRequest(string InstanceId, WorkflowRegistration Workflow, string? Input, InstanceIdReusePolicy IfExists, DateTime RequestedAt)
+internal sealed record StartRequest(string InstanceId, WorkflowRegistration Workflow, string? Input, InstanceIdReusePolicy IfExists)
     : PartitionInput(InstanceId)
 {
     public TaskCompletionSource<string> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

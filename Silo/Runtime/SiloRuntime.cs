@@ -166,7 +166,7 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
         var now = Time.GetUtcNow().UtcDateTime;
         if (PartitionOrNull(partitionId) is { } partition)
         {
-            var request = new StartRequest(instanceId, workflow, input, ifExists, now);
+            var request = new StartRequest(instanceId, workflow, input, ifExists);
             if (partition.TryEnqueue(request))
             {
                 try

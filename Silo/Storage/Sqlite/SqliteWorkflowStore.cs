@@ -54,7 +54,7 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
             Pragma(connection, _options.Durability == SqliteDurability.Synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             Pragma(connection, "PRAGMA busy_timeout=10000");
             Pragma(connection, "PRAGMA foreign_keys=OFF");
-            EnsureSchema(connection, partitionCount);
+            SqliteSchema.Ensure(connection, Location, partitionCount);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
         {
@@ -475,81 +475,5 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
         using var command = connection.CreateCommand();
         command.CommandText = pragma;
         command.ExecuteNonQuery();
-    }
-
-    private void EnsureSchema(SqliteConnection connection, int partitionCount)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-        var tables = new HashSet<string>(StringComparer.Ordinal);
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        if (tables.Count == 0)
-        {
-            CreateSchema(connection, partitionCount);
-            return;
-        }
-
-        if (!tables.Contains("baton_meta"))
-        {
-            throw new StoreIncompatibleException(Location, $"the file is a SQLite database of another program (it has tables {string.Join(", ", tables.Take(5))}, but no baton_meta).");
-        }
-
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
-        command.CommandText = "SELECT key, value FROM baton_meta";
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                meta[reader.GetString(0)] = reader.GetString(1);
-            }
-        }
-
-        if (!meta.TryGetValue("application", out var application) || application != SqliteSchema.Application)
-        {
-            throw new StoreIncompatibleException(Location, "the file's baton_meta table does not name Baton as its application.");
-        }
-
-        if (!meta.TryGetValue("schema_version", out var version) || version != SqliteSchema.Version.ToString(CultureInfo.InvariantCulture))
-        {
-            throw new StoreIncompatibleException(Location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {SqliteSchema.Version}.");
-        }
-
-        if (!meta.TryGetValue("partition_count", out var count) || count != partitionCount.ToString(CultureInfo.InvariantCulture))
-        {
-            throw new StoreIncompatibleException(Location, $"the store was created with {count ?? "an unknown number of"} partitions, but BatonOptions.PartitionCount is {partitionCount}; the partition count of a store cannot change.");
-        }
-    }
-
-    private static void CreateSchema(SqliteConnection connection, int partitionCount)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = SqliteSchema.Create;
-        command.ExecuteNonQuery();
-
-        command.CommandText = "INSERT INTO baton_meta (key, value) VALUES ('application', $app), ('schema_version', $version), ('partition_count', $count)";
-        command.Parameters.AddWithValue("$app", SqliteSchema.Application);
-        command.Parameters.AddWithValue("$version", SqliteSchema.Version.ToString(CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$count", partitionCount.ToString(CultureInfo.InvariantCulture));
-        command.ExecuteNonQuery();
-
-        command.Parameters.Clear();
-        command.CommandText = "INSERT INTO partitions (partition, owner, epoch, lease_until) VALUES ($p, NULL, 0, 0)";
-        var p = command.Parameters.Add("$p", SqliteType.Integer);
-        for (var i = 0; i < partitionCount; i++)
-        {
-            p.Value = i;
-            command.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
     }
 }
