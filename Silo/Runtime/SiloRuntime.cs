@@ -20,6 +20,7 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _partitionsLock = new();
+    private readonly Lock _stopLock = new();
     private Task _leaseLoop = Task.CompletedTask;
     private Task? _stop;
     private bool _started;
@@ -121,9 +122,14 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
     /// <summary>Stops once; a host stop and a container dispose may both ask, and both wait for the same stop.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        lock (_partitionsLock)
+        if (!_started)
         {
-            return _stop ??= _started ? StopCoreAsync() : Task.CompletedTask;
+            return Task.CompletedTask;
+        }
+
+        lock (_stopLock)
+        {
+            return _stop ??= Task.Run(StopCoreAsync, CancellationToken.None);
         }
     }
 
