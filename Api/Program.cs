@@ -5,14 +5,10 @@ using Baton.Silo.Hosting;
 // Baton's main node: the HTTP API in front of a silo on the embedded SQLite store.
 // Options bind from the "Baton" configuration section; the store file is <Baton:DataDirectory>/baton.db.
 var builder = WebApplication.CreateBuilder(args);
-var dataDirectory = builder.Configuration["Baton:DataDirectory"] ?? "data";
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5080");
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-builder.Services
-    .AddBaton(options => builder.Configuration.GetSection("Baton").Bind(options))
-    .UseSqliteStore(store => store.Path = Path.Combine(dataDirectory, "baton.db"))
-    .AddSampleWorkflows();
+builder.Services.AddBatonNode(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -1,5 +1,4 @@
 using Baton.Silo.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,14 +12,12 @@ internal static class Program
 {
     private static async Task Main(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
-        var dataDirectory = builder.Configuration["Baton:DataDirectory"] ?? "data";
-        builder.Services
-            .AddBaton(options => builder.Configuration.GetSection("Baton").Bind(options))
-            .UseSqliteStore(store => store.Path = Path.Combine(dataDirectory, "baton.db"))
-            .AddSampleWorkflows();
+        // --run-samples is a switch, not a setting: kept from configuration, which would read the next argument as its value.
+        const string RunSamples = "--run-samples";
+        var builder = Host.CreateApplicationBuilder(args.Where(a => a != RunSamples).ToArray());
+        builder.Services.AddBatonNode(builder.Configuration);
 
-        if (args.Contains("--run-samples"))
+        if (args.Contains(RunSamples))
         {
             builder.Services.AddHostedService<SampleRunner>();
         }
