@@ -23,6 +23,8 @@ public sealed record FailureDetails(string ErrorType, string Message, string? St
         {
             ActivityFailedException activity => activity.Failure,
             StepFailedException step => step.Failure,
+            ChildWorkflowFailedException child => child.Failure,
+            CallbackFailedException callback => callback.Failure,
             _ => exception.InnerException is { } cause ? FromException(cause) : null,
         };
 
@@ -32,6 +34,14 @@ public sealed record FailureDetails(string ErrorType, string Message, string? St
     /// <summary>True when this failure (or one it wraps) is of the exception type <typeparamref name="TException"/>.</summary>
     /// <typeparam name="TException">The exception type to look for.</typeparam>
     /// <returns>Whether the type name matches at any level.</returns>
-    public bool IsCausedBy<TException>() where TException : Exception =>
-        ErrorType == typeof(TException).FullName || (Inner?.IsCausedBy<TException>() ?? false);
+    public bool IsCausedBy<TException>() where TException : Exception => IsCausedBy(typeof(TException));
+
+    /// <summary>True when this failure (or one it wraps) is of the exception type <paramref name="exceptionType"/>.</summary>
+    /// <param name="exceptionType">The exception type to look for.</param>
+    /// <returns>Whether the type name matches at any level.</returns>
+    public bool IsCausedBy(Type exceptionType)
+    {
+        ArgumentNullException.ThrowIfNull(exceptionType);
+        return ErrorType == exceptionType.FullName || (Inner?.IsCausedBy(exceptionType) ?? false);
+    }
 }

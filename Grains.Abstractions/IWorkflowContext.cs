@@ -26,15 +26,16 @@ public interface IWorkflowContext
     /// <summary>A logger that writes only when <see cref="IsReplaying"/> is false, so each message appears once.</summary>
     ILogger Logger { get; }
 
-    /// <summary>Schedules an activity and returns its result once a worker has run it.</summary>
+    /// <summary>Schedules an activity and returns its result once a worker has run it (retrying per <see cref="ActivityOptions.Retry"/>).</summary>
     /// <typeparam name="TResult">The activity's output type.</typeparam>
     /// <param name="activityName">The registered name of the activity.</param>
     /// <param name="input">The input, serialised to JSON; null for none.</param>
-    /// <param name="options">Routing options; null for the defaults.</param>
+    /// <param name="options">Routing, retries and timeouts; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the call when the workflow no longer needs it: the task is cancelled, the work item withdrawn and a running attempt signalled.</param>
     /// <returns>The activity's result.</returns>
-    /// <exception cref="ActivityFailedException">The activity threw; the exception carries its failure details.</exception>
+    /// <exception cref="ActivityFailedException">The activity threw (or timed out) and no retry is left; the exception carries its failure details.</exception>
     /// <exception cref="ActivityNotRegisteredException">No activity of that name is registered.</exception>
-    Task<TResult> CallActivityAsync<TResult>(string activityName, object? input = null, ActivityOptions? options = null);
+    Task<TResult> CallActivityAsync<TResult>(string activityName, object? input = null, ActivityOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Runs <paramref name="step"/> inline, in the workflow's own turn, and records its result in history:
@@ -44,19 +45,98 @@ public interface IWorkflowContext
     /// <typeparam name="TResult">The step's result type; it must round-trip through JSON.</typeparam>
     /// <param name="name">A name for the step, checked on replay.</param>
     /// <param name="step">The work; unlike workflow code it may read clocks, do I/O and use any scheduler.</param>
+    /// <param name="retry">How to retry a failing step (each attempt is a step of its own); null for no retries.</param>
     /// <returns>The step's (recorded) result.</returns>
-    /// <exception cref="StepFailedException">The step threw; the exception carries its failure details.</exception>
-    Task<TResult> StepAsync<TResult>(string name, Func<Task<TResult>> step);
+    /// <exception cref="StepFailedException">The step threw and no retry is left; the exception carries its failure details.</exception>
+    Task<TResult> StepAsync<TResult>(string name, Func<Task<TResult>> step, RetryPolicy? retry = null);
 
     /// <summary>Creates a durable timer that fires at <paramref name="fireAtUtc"/>, even across restarts.</summary>
     /// <param name="fireAtUtc">When the timer fires, in UTC.</param>
+    /// <param name="cancellationToken">Cancels the timer (its row is deleted); the task is then cancelled.</param>
     /// <returns>A task that completes when the timer fires.</returns>
-    Task CreateTimer(DateTime fireAtUtc);
+    Task CreateTimer(DateTime fireAtUtc, CancellationToken cancellationToken = default);
 
     /// <summary>Waits durably for <paramref name="delay"/> from <see cref="CurrentUtcDateTime"/>.</summary>
     /// <param name="delay">How long to wait; a workflow waiting costs a row on disk, not memory.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the delay has passed.</returns>
-    Task DelayAsync(TimeSpan delay);
+    Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits for an outside event raised with <see cref="IWorkflowClient.RaiseEventAsync"/>. Events raised
+    /// before the workflow waits are kept, and each event is taken by one wait, oldest first.
+    /// </summary>
+    /// <typeparam name="T">The event data type.</typeparam>
+    /// <param name="name">The event name (case-insensitive).</param>
+    /// <param name="timeout">How long to wait at most (a durable timer); null for no limit.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The event data.</returns>
+    /// <exception cref="EventTimeoutException">The timeout passed first.</exception>
+    Task<T> WaitForEventAsync<T>(string name, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a callback: a signed token that an outside system completes (with a result or a failure) or
+    /// heartbeats through <see cref="IWorkflowClient.CompleteCallbackAsync"/> and its siblings.
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="name">A name for the callback, checked on replay.</param>
+    /// <param name="options">Its timeout and heartbeat timeout; null for none.</param>
+    /// <returns>The token to hand out and the task to await.</returns>
+    WorkflowCallback<T> CreateCallback<T>(string name, CallbackOptions? options = null);
+
+    /// <summary>
+    /// Checks <paramref name="check"/> (an inline step, recorded) until it returns true, waiting on durable
+    /// timers with backoff and jitter between checks.
+    /// </summary>
+    /// <param name="name">A name for the condition, checked on replay.</param>
+    /// <param name="check">The check; it may do I/O.</param>
+    /// <param name="strategy">How often and how many times to check; null for the defaults.</param>
+    /// <returns>A task that completes once the check returned true.</returns>
+    /// <exception cref="ConditionNotMetException">The attempts ran out.</exception>
+    Task WaitForConditionAsync(string name, Func<Task<bool>> check, PollingStrategy? strategy = null);
+
+    /// <summary>Starts a child workflow and returns its output once it completes.</summary>
+    /// <typeparam name="TResult">The child's output type.</typeparam>
+    /// <param name="workflowName">The registered name of the child's workflow (it runs that workflow's newest version).</param>
+    /// <param name="input">The child's input; null for none.</param>
+    /// <param name="options">The child's instance id; null for a derived one.</param>
+    /// <returns>The child's output.</returns>
+    /// <exception cref="ChildWorkflowFailedException">The child failed, was terminated, or its id was taken.</exception>
+    /// <exception cref="WorkflowNotRegisteredException">No workflow has that name.</exception>
+    Task<TResult> CallWorkflowAsync<TResult>(string workflowName, object? input = null, ChildWorkflowOptions? options = null);
+
+    /// <summary>
+    /// Ends this run of the workflow once it returns and starts it again with <paramref name="input"/> and a
+    /// fresh history, so that an eternal workflow keeps a bounded history. Events not yet taken are carried over.
+    /// </summary>
+    /// <param name="input">The next run's input.</param>
+    /// <param name="preserveUnprocessedEvents">Whether raised events no wait has taken carry over. Default: true.</param>
+    void ContinueAsNew(object? input, bool preserveUnprocessedEvents = true);
+
+    /// <summary>Sets a status that clients can read and query by (<see cref="WorkflowStatus.CustomStatus"/>); null clears it.</summary>
+    /// <param name="status">Any value that serialises to JSON.</param>
+    void SetCustomStatus(object? status);
+
+    /// <summary>
+    /// Calls <paramref name="activityName"/> once per item, at most <see cref="BatchOptions.MaxConcurrency"/> at a time,
+    /// until the batch's <see cref="BatchOptions.Completion"/> rule is decided; items still running then are cancelled.
+    /// </summary>
+    /// <typeparam name="TItem">The item (input) type.</typeparam>
+    /// <typeparam name="TResult">The activity's output type.</typeparam>
+    /// <param name="items">The items.</param>
+    /// <param name="activityName">The activity to call for each item.</param>
+    /// <param name="options">Concurrency, completion rule and activity options; null for all at once, all successful.</param>
+    /// <returns>Every item's outcome.</returns>
+    /// <exception cref="BatchFailedException">The rule can no longer be met.</exception>
+    Task<BatchResult<TResult>> MapAsync<TItem, TResult>(IReadOnlyList<TItem> items, string activityName, BatchOptions? options = null);
+
+    /// <summary>Runs workflow branches (each may make any calls) under a completion rule; branches still running when it is decided are cancelled through their token.</summary>
+    /// <typeparam name="TResult">The branches' result type.</typeparam>
+    /// <param name="branches">The branches; each gets a token that is cancelled when the batch no longer needs it.</param>
+    /// <param name="options">Concurrency and completion rule; null for all at once, all successful.</param>
+    /// <returns>Every branch's outcome.</returns>
+    /// <exception cref="BatchFailedException">The rule can no longer be met.</exception>
+    Task<BatchResult<TResult>> ParallelAsync<TResult>(IReadOnlyList<Func<CancellationToken, Task<TResult>>> branches, BatchOptions? options = null);
 
     /// <summary>Returns a GUID that is the same on every replay of this point in the workflow.</summary>
     /// <returns>A name-based (version 5) GUID derived from the instance id, the current time and a counter.</returns>

@@ -40,4 +40,104 @@ public interface IWorkflowClient
     /// <returns>One page and the token for the next.</returns>
     /// <exception cref="ArgumentException">The page size is out of range or the continuation token is not one Baton issued.</exception>
     Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Raises an outside event to a running instance; a wait of the same name takes it, now or later.</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="eventName">The event name (case-insensitive).</param>
+    /// <param name="data">The event data, serialised to JSON.</param>
+    /// <param name="cancellationToken">Cancels the wait for the event to be durable.</param>
+    /// <returns>A task that completes once the event is durable.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has that id.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance has finished.</exception>
+    /// <exception cref="PayloadTooLargeException">The data is larger than the payload limit.</exception>
+    Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes a callback with its result.</summary>
+    /// <param name="token">The token from <see cref="WorkflowCallback{T}.Token"/>.</param>
+    /// <param name="result">The result, serialised to JSON.</param>
+    /// <param name="cancellationToken">Cancels the wait for the completion to be durable.</param>
+    /// <returns>A task that completes once the completion is durable.</returns>
+    /// <exception cref="InvalidCallbackTokenException">The token is malformed or forged.</exception>
+    /// <exception cref="CallbackNotPendingException">The callback was already used, timed out, or its instance finished.</exception>
+    Task CompleteCallbackAsync(string token, object? result = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reports a callback's work as failed; the workflow sees <see cref="CallbackFailedException"/>.</summary>
+    /// <param name="token">The callback's token.</param>
+    /// <param name="errorMessage">What went wrong.</param>
+    /// <param name="cancellationToken">Cancels the wait for the failure to be durable.</param>
+    /// <returns>A task that completes once the failure is durable.</returns>
+    /// <exception cref="InvalidCallbackTokenException">The token is malformed or forged.</exception>
+    /// <exception cref="CallbackNotPendingException">The callback was already used, timed out, or its instance finished.</exception>
+    Task FailCallbackAsync(string token, string errorMessage, CancellationToken cancellationToken = default);
+
+    /// <summary>Reports that a callback's work is still in progress, resetting its heartbeat timeout.</summary>
+    /// <param name="token">The callback's token.</param>
+    /// <param name="cancellationToken">Cancels the wait for the heartbeat to be durable.</param>
+    /// <returns>A task that completes once the heartbeat is durable.</returns>
+    /// <exception cref="InvalidCallbackTokenException">The token is malformed or forged.</exception>
+    /// <exception cref="CallbackNotPendingException">The callback was already used, timed out, or its instance finished.</exception>
+    Task HeartbeatCallbackAsync(string token, CancellationToken cancellationToken = default);
+
+    /// <summary>Terminates an instance that has not finished, and every child workflow it is waiting on.</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="reason">Why, recorded in history and status.</param>
+    /// <param name="cancellationToken">Cancels the wait for the request to be durable.</param>
+    /// <returns>A task that completes once the request is durable; the instance stops at its next turn.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has that id.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance has already finished.</exception>
+    Task TerminateAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Suspends a running instance: it makes no progress; events are kept and timers due meanwhile fire on resume.</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="reason">Why, recorded in history.</param>
+    /// <param name="cancellationToken">Cancels the wait for the request to be durable.</param>
+    /// <returns>A task that completes once the request is durable.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has that id.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance is not running (finished or already suspended).</exception>
+    Task SuspendAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a suspended instance.</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="reason">Why, recorded in history.</param>
+    /// <param name="cancellationToken">Cancels the wait for the request to be durable.</param>
+    /// <returns>A task that completes once the request is durable.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has that id.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance is not suspended.</exception>
+    Task ResumeAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a finished instance again from the beginning with its original input, under the same id or a new one.</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="newInstanceId">True to start a new instance with a generated id (the original stays as it is); false to reuse the id, replacing its history.</param>
+    /// <param name="cancellationToken">Cancels the wait for the restart to be durable.</param>
+    /// <returns>The id of the restarted instance.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has that id.</exception>
+    /// <exception cref="InvalidInstanceStateException">The id is reused and the instance has not finished.</exception>
+    Task<string> RestartAsync(string instanceId, bool newInstanceId = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rewinds a failed instance: its history is cut just before its first failure, and it runs again from
+    /// there, keeping every result recorded before it (activities that succeeded are not run again).
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="reason">Why, recorded in history.</param>
+    /// <param name="cancellationToken">Cancels the wait for the request to be durable.</param>
+    /// <returns>A task that completes once the request is durable.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has that id.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance has not failed.</exception>
+    Task RewindAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a finished instance: its status, history and everything else stored for it.</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="cancellationToken">Cancels the purge.</param>
+    /// <returns>A task that completes once the instance is gone.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has that id.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance has not finished.</exception>
+    Task PurgeAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every finished instance that matches <paramref name="query"/>; running ones are never touched.</summary>
+    /// <param name="query">Which instances.</param>
+    /// <param name="cancellationToken">Cancels the purge between batches.</param>
+    /// <returns>How many instances were deleted.</returns>
+    /// <exception cref="ArgumentException">The query names a status that is not a finished one.</exception>
+    Task<int> PurgeAsync(PurgeQuery query, CancellationToken cancellationToken = default);
 }

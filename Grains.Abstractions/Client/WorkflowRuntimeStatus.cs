@@ -21,8 +21,11 @@ public enum WorkflowRuntimeStatus
     /// <summary>Paused by an operator; events are queued and timers fire on resume.</summary>
     Suspended = 5,
 
-    /// <summary>Restarted itself with fresh history.</summary>
+    /// <summary>Restarted itself with fresh history; running again once the new run starts.</summary>
     ContinuedAsNew = 6,
+
+    /// <summary>Cannot run on the hosts that hold it: its workflow version is not registered there. Nothing is consumed; it resumes on a host that has the version (see <see cref="WorkflowStatus.StatusReason"/>).</summary>
+    Stalled = 7,
 }
 
 /// <summary>Helpers on <see cref="WorkflowRuntimeStatus"/>.</summary>

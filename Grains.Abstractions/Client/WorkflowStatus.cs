@@ -12,6 +12,12 @@ public sealed record WorkflowStatus
     /// <summary>The workflow's registered name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>The workflow version the instance runs.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>The parent instance's id, when this is a child workflow.</summary>
+    public string? ParentInstanceId { get; init; }
+
     /// <summary>The lifecycle state.</summary>
     public required WorkflowRuntimeStatus RuntimeStatus { get; init; }
 
@@ -30,6 +36,12 @@ public sealed record WorkflowStatus
     /// <summary>The output as JSON once completed, or null.</summary>
     public string? Output { get; init; }
 
+    /// <summary>The workflow's custom status as JSON (see <see cref="IWorkflowContext.SetCustomStatus"/>), or null.</summary>
+    public string? CustomStatus { get; init; }
+
+    /// <summary>Why the instance is in its state, when the state needs a reason: a stalled instance's missing version, a termination's reason.</summary>
+    public string? StatusReason { get; init; }
+
     /// <summary>Why the instance failed, if it did.</summary>
     public FailureDetails? Failure { get; init; }
 
@@ -40,4 +52,9 @@ public sealed record WorkflowStatus
     /// <typeparam name="T">The workflow's output type.</typeparam>
     /// <returns>The output; default when there is none.</returns>
     public T? ReadOutput<T>() => BatonJson.Deserialize<T>(Output);
+
+    /// <summary>Deserialises <see cref="CustomStatus"/> to <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The custom status type.</typeparam>
+    /// <returns>The custom status; default when there is none.</returns>
+    public T? ReadCustomStatus<T>() => BatonJson.Deserialize<T>(CustomStatus);
 }

@@ -17,10 +17,30 @@ namespace Baton.History;
 [JsonDerivedType(typeof(StepFailed), "stepFailed")]
 [JsonDerivedType(typeof(WorkflowCompleted), "workflowCompleted")]
 [JsonDerivedType(typeof(WorkflowFailed), "workflowFailed")]
+[JsonDerivedType(typeof(EventWaitStarted), "eventWaitStarted")]
+[JsonDerivedType(typeof(EventRaised), "eventRaised")]
+[JsonDerivedType(typeof(CallbackCreated), "callbackCreated")]
+[JsonDerivedType(typeof(CallbackCompleted), "callbackCompleted")]
+[JsonDerivedType(typeof(CallbackFailed), "callbackFailed")]
+[JsonDerivedType(typeof(CallbackHeartbeat), "callbackHeartbeat")]
+[JsonDerivedType(typeof(ChildWorkflowScheduled), "childWorkflowScheduled")]
+[JsonDerivedType(typeof(ChildWorkflowCompleted), "childWorkflowCompleted")]
+[JsonDerivedType(typeof(ChildWorkflowFailed), "childWorkflowFailed")]
+[JsonDerivedType(typeof(WorkflowTerminated), "workflowTerminated")]
+[JsonDerivedType(typeof(WorkflowSuspended), "workflowSuspended")]
+[JsonDerivedType(typeof(WorkflowResumed), "workflowResumed")]
+[JsonDerivedType(typeof(WorkflowRewound), "workflowRewound")]
 public abstract record HistoryEvent
 {
     /// <summary>When the event was recorded (UTC); the workflow's <see cref="IWorkflowContext.CurrentUtcDateTime"/> follows it.</summary>
     public DateTime Timestamp { get; init; }
+}
+
+/// <summary>An event that answers a call the workflow made, addressed by the call's step number.</summary>
+public interface IStepAnswer
+{
+    /// <summary>The step number of the call this answers.</summary>
+    int StepId { get; }
 }
 
 /// <summary>An event that records a call the workflow made (a command), identified by its step number.</summary>

@@ -6,9 +6,10 @@ namespace Baton.Grains.Registry;
 /// <summary>A registered workflow type: how to validate its input and run it.</summary>
 public abstract class WorkflowRegistration
 {
-    private protected WorkflowRegistration(string name, Type workflowType, Type inputType, Type outputType)
+    private protected WorkflowRegistration(string name, int version, Type workflowType, Type inputType, Type outputType)
     {
         Name = name;
+        Version = version;
         WorkflowType = workflowType;
         InputType = inputType;
         OutputType = outputType;
@@ -16,6 +17,9 @@ public abstract class WorkflowRegistration
 
     /// <summary>The registered name.</summary>
     public string Name { get; }
+
+    /// <summary>The registered version.</summary>
+    public int Version { get; }
 
     /// <summary>The class deriving from <see cref="Workflow{TInput, TOutput}"/>.</summary>
     public Type WorkflowType { get; }
@@ -44,7 +48,7 @@ public abstract class WorkflowRegistration
     /// <summary>Creates a workflow object and runs it with the given input; returns the output as JSON.</summary>
     internal abstract Task<string?> RunAsync(IWorkflowContext context, string? inputJson);
 
-    internal static WorkflowRegistration Create(string name, Type workflowType)
+    internal static WorkflowRegistration Create(string name, int version, Type workflowType)
     {
         var baseType = FindGenericBase(workflowType, typeof(Workflow<,>))
             ?? throw new ArgumentException($"{workflowType.FullName} does not derive from Workflow<TInput, TOutput>.", nameof(workflowType));
@@ -55,7 +59,7 @@ public abstract class WorkflowRegistration
 
         var arguments = baseType.GetGenericArguments();
         var closed = typeof(WorkflowRegistration<,,>).MakeGenericType(workflowType, arguments[0], arguments[1]);
-        return (WorkflowRegistration)Activator.CreateInstance(closed, name)!;
+        return (WorkflowRegistration)Activator.CreateInstance(closed, name, version)!;
     }
 
     internal static Type? FindGenericBase(Type type, Type openGeneric)
@@ -72,8 +76,8 @@ public abstract class WorkflowRegistration
     }
 }
 
-internal sealed class WorkflowRegistration<TWorkflow, TInput, TOutput>(string name)
-    : WorkflowRegistration(name, typeof(TWorkflow), typeof(TInput), typeof(TOutput))
+internal sealed class WorkflowRegistration<TWorkflow, TInput, TOutput>(string name, int version)
+    : WorkflowRegistration(name, version, typeof(TWorkflow), typeof(TInput), typeof(TOutput))
     where TWorkflow : Workflow<TInput, TOutput>, new()
 {
     internal override async Task<string?> RunAsync(IWorkflowContext context, string? inputJson)

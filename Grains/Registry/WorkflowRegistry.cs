@@ -5,35 +5,47 @@ namespace Baton.Grains.Registry;
 /// <summary>The workflows and activities a host knows by name. Built at start-up, read-only afterwards.</summary>
 public sealed class WorkflowRegistry
 {
-    private readonly Dictionary<string, WorkflowRegistration> _workflows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedList<int, WorkflowRegistration>> _workflows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ActivityRegistration> _activities = new(StringComparer.Ordinal);
-    private FrozenDictionary<string, WorkflowRegistration>? _frozenWorkflows;
+    private FrozenDictionary<string, SortedList<int, WorkflowRegistration>>? _frozenWorkflows;
     private FrozenDictionary<string, ActivityRegistration>? _frozenActivities;
 
-    /// <summary>The registered workflows.</summary>
-    public IEnumerable<WorkflowRegistration> Workflows => _workflows.Values;
+    /// <summary>The registered workflows, every version.</summary>
+    public IEnumerable<WorkflowRegistration> Workflows => _workflows.Values.SelectMany(v => v.Values);
 
     /// <summary>The registered activities.</summary>
     public IEnumerable<ActivityRegistration> Activities => _activities.Values;
 
-    /// <summary>Registers a workflow type under <paramref name="name"/> (default: the class name). Registering the same pair twice is a no-op.</summary>
+    /// <summary>
+    /// Registers a workflow type under <paramref name="name"/> (default: the class name) and <paramref name="version"/>.
+    /// New instances run the newest version of a name; a running instance keeps the version it started with.
+    /// Registering the same triple twice is a no-op.
+    /// </summary>
     /// <param name="workflowType">A concrete class deriving from <see cref="Workflow{TInput, TOutput}"/> with a parameterless constructor.</param>
     /// <param name="name">The name; null for the class name.</param>
+    /// <param name="version">The version, 1 or more. Default: 1.</param>
     /// <returns>This registry.</returns>
-    /// <exception cref="ArgumentException">The type is not a workflow, or the name is taken by another type.</exception>
-    public WorkflowRegistry AddWorkflow(Type workflowType, string? name = null)
+    /// <exception cref="ArgumentException">The type is not a workflow, the version is below 1, or the name and version are taken by another type.</exception>
+    public WorkflowRegistry AddWorkflow(Type workflowType, string? name = null, int version = 1)
     {
         ArgumentNullException.ThrowIfNull(workflowType);
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
         name ??= workflowType.Name;
         ThrowIfFrozen();
-        if (_workflows.TryGetValue(name, out var existing))
+        if (!_workflows.TryGetValue(name, out var versions))
+        {
+            versions = new SortedList<int, WorkflowRegistration>();
+            _workflows.Add(name, versions);
+        }
+
+        if (versions.TryGetValue(version, out var existing))
         {
             return existing.WorkflowType == workflowType
                 ? this
-                : throw new ArgumentException($"The workflow name '{name}' is already registered to {existing.WorkflowType.FullName}.", nameof(name));
+                : throw new ArgumentException($"Version {version} of workflow '{name}' is already registered to {existing.WorkflowType.FullName}.", nameof(name));
         }
 
-        _workflows.Add(name, WorkflowRegistration.Create(name, workflowType));
+        versions.Add(version, WorkflowRegistration.Create(name, version, workflowType));
         return this;
     }
 
@@ -58,14 +70,23 @@ public sealed class WorkflowRegistry
         return this;
     }
 
-    /// <summary>Gets a workflow by name.</summary>
+    /// <summary>Gets the newest version of a workflow by name.</summary>
     /// <param name="name">The registered name.</param>
     /// <returns>The registration.</returns>
     /// <exception cref="WorkflowNotRegisteredException">No workflow has that name.</exception>
     public WorkflowRegistration GetWorkflow(string name) =>
-        (_frozenWorkflows ??= _workflows.ToFrozenDictionary(StringComparer.Ordinal)).TryGetValue(name, out var registration)
-            ? registration
-            : throw new WorkflowNotRegisteredException(name);
+        Versions(name) is { Count: > 0 } versions ? versions.Values[^1] : throw new WorkflowNotRegisteredException(name);
+
+    /// <summary>Looks up one version of a workflow.</summary>
+    /// <param name="name">The registered name.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="registration">The registration, when found.</param>
+    /// <returns>Whether that version is registered.</returns>
+    public bool TryGetWorkflow(string name, int version, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WorkflowRegistration? registration)
+    {
+        registration = null;
+        return Versions(name)?.TryGetValue(version, out registration) ?? false;
+    }
 
     /// <summary>Looks an activity up by name.</summary>
     /// <param name="name">The registered name.</param>
@@ -73,6 +94,9 @@ public sealed class WorkflowRegistry
     /// <returns>Whether it was found.</returns>
     public bool TryGetActivity(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ActivityRegistration? registration) =>
         (_frozenActivities ??= _activities.ToFrozenDictionary(StringComparer.Ordinal)).TryGetValue(name, out registration);
+
+    private SortedList<int, WorkflowRegistration>? Versions(string name) =>
+        (_frozenWorkflows ??= _workflows.ToFrozenDictionary(StringComparer.Ordinal)).GetValueOrDefault(name);
 
     private void ThrowIfFrozen()
     {

@@ -2,9 +2,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Baton.Grains.Replay;
 
-/// <summary>The <see cref="IWorkflowContext"/> handed to workflow code; every call goes through the executor.</summary>
+/// <summary>
+/// The <see cref="IWorkflowContext"/> handed to workflow code. Primitive calls go to the executor; retries,
+/// polling and batches are workflow code written on top of them, so they are durable and replayed like any other.
+/// </summary>
 internal sealed class WorkflowContext(WorkflowExecutor executor, ILogger logger) : IWorkflowContext
 {
+    private static readonly RetryPolicy SingleAttempt = new() { MaxAttempts = 1 };
+
     public string InstanceId => executor.InstanceId;
 
     public string WorkflowName => executor.WorkflowName;
@@ -15,14 +20,149 @@ internal sealed class WorkflowContext(WorkflowExecutor executor, ILogger logger)
 
     public ILogger Logger => logger;
 
-    public Task<TResult> CallActivityAsync<TResult>(string activityName, object? input = null, ActivityOptions? options = null) =>
-        executor.ScheduleActivity<TResult>(activityName, input, options);
+    public Task<TResult> CallActivityAsync<TResult>(string activityName, object? input = null, ActivityOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (options?.Retry is null && options?.ScheduleToCloseTimeout is null)
+        {
+            return executor.ScheduleActivity<TResult>(activityName, input, options, cancellationToken).Task;
+        }
 
-    public Task<TResult> StepAsync<TResult>(string name, Func<Task<TResult>> step) => executor.RunStep(name, step);
+        (options.Retry ?? SingleAttempt).Validate();
+        return CallWithRetryAsync<TResult>(activityName, input, options, cancellationToken);
+    }
 
-    public Task CreateTimer(DateTime fireAtUtc) => executor.CreateTimer(fireAtUtc);
+    public Task<TResult> StepAsync<TResult>(string name, Func<Task<TResult>> step, RetryPolicy? retry = null)
+    {
+        if (retry is null)
+        {
+            return executor.RunStep(name, step);
+        }
 
-    public Task DelayAsync(TimeSpan delay) => executor.CreateTimer(CurrentUtcDateTime + delay);
+        retry.Validate();
+        return StepWithRetryAsync(name, step, retry);
+    }
+
+    public Task CreateTimer(DateTime fireAtUtc, CancellationToken cancellationToken = default) => executor.CreateTimer(fireAtUtc, cancellationToken);
+
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default) => executor.CreateTimer(CurrentUtcDateTime + delay, cancellationToken);
+
+    public Task<T> WaitForEventAsync<T>(string name, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        executor.WaitForEvent<T>(name, timeout, cancellationToken);
+
+    public WorkflowCallback<T> CreateCallback<T>(string name, CallbackOptions? options = null) => executor.CreateCallback<T>(name, options);
+
+    public async Task WaitForConditionAsync(string name, Func<Task<bool>> check, PollingStrategy? strategy = null)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        strategy ??= new PollingStrategy();
+        strategy.Validate();
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await executor.RunStep(name, check))
+            {
+                return;
+            }
+
+            if (attempt >= strategy.MaxAttempts)
+            {
+                throw new ConditionNotMetException(name, attempt);
+            }
+
+            var wait = Backoff.Delay(attempt, strategy.FirstInterval, strategy.BackoffCoefficient, strategy.MaxInterval, strategy.Jitter, $"{InstanceId}/{name}/{attempt}");
+            await executor.CreateTimer(CurrentUtcDateTime + wait, default);
+        }
+    }
+
+    public Task<TResult> CallWorkflowAsync<TResult>(string workflowName, object? input = null, ChildWorkflowOptions? options = null) =>
+        executor.CallChild<TResult>(workflowName, input, options);
+
+    public void ContinueAsNew(object? input, bool preserveUnprocessedEvents = true) => executor.RequestContinueAsNew(input, preserveUnprocessedEvents);
+
+    public void SetCustomStatus(object? status) => executor.SetCustomStatus(status);
+
+    public Task<BatchResult<TResult>> MapAsync<TItem, TResult>(IReadOnlyList<TItem> items, string activityName, BatchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentException.ThrowIfNullOrEmpty(activityName);
+        options ??= new BatchOptions();
+        return BatchRunner.RunAsync(items.Count, (i, token) => CallActivityAsync<TResult>(activityName, items[i], options.Activity, token), options);
+    }
+
+    public Task<BatchResult<TResult>> ParallelAsync<TResult>(IReadOnlyList<Func<CancellationToken, Task<TResult>>> branches, BatchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(branches);
+        return BatchRunner.RunAsync(branches.Count, (i, token) => branches[i](token), options ?? new BatchOptions());
+    }
 
     public Guid NewGuid() => executor.NewGuid();
+
+    private async Task<T> CallWithRetryAsync<T>(string name, object? input, ActivityOptions options, CancellationToken cancellationToken)
+    {
+        var policy = options.Retry ?? SingleAttempt;
+        var firstAttemptAt = CurrentUtcDateTime;
+        DateTime? deadline = options.ScheduleToCloseTimeout is { } limit ? firstAttemptAt + limit : null;
+        using var deadlineCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadlineTimer = deadline is { } at ? executor.CreateTimer(at, deadlineCancel.Token) : null;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                using var attemptCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var (call, stepId) = executor.ScheduleActivity<T>(name, input, options, attemptCancel.Token);
+                if (deadlineTimer is not null && await Task.WhenAny(call, deadlineTimer) == deadlineTimer && !call.IsCompleted)
+                {
+                    BatchRunner.CancelOnWorkflowThread(attemptCancel);
+                    var timeout = new ActivityTimeoutException(name, ActivityTimeoutKind.ScheduleToClose, options.ScheduleToCloseTimeout!.Value);
+                    throw new ActivityFailedException(name, stepId, FailureDetails.FromException(timeout));
+                }
+
+                try
+                {
+                    return await call;
+                }
+                catch (ActivityFailedException failed) when (attempt < policy.MaxAttempts && policy.IsRetryable(failed.Failure))
+                {
+                    var wait = Backoff.Delay(attempt, policy.FirstRetryInterval, policy.BackoffCoefficient, policy.MaxRetryInterval, policy.Jitter, $"{InstanceId}/{stepId}");
+                    var next = CurrentUtcDateTime + wait;
+                    if (policy.Timeout is { } overall && next - firstAttemptAt > overall || deadline is { } end && next >= end)
+                    {
+                        throw;
+                    }
+
+                    await executor.CreateTimer(next, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            // The call is over: a deadline timer still set is no longer needed.
+            if (deadlineTimer is { IsCompleted: false })
+            {
+                BatchRunner.CancelOnWorkflowThread(deadlineCancel);
+            }
+        }
+    }
+
+    private async Task<T> StepWithRetryAsync<T>(string name, Func<Task<T>> step, RetryPolicy policy)
+    {
+        var firstAttemptAt = CurrentUtcDateTime;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await executor.RunStep(name, step);
+            }
+            catch (StepFailedException failed) when (attempt < policy.MaxAttempts && policy.IsRetryable(failed.Failure))
+            {
+                var wait = Backoff.Delay(attempt, policy.FirstRetryInterval, policy.BackoffCoefficient, policy.MaxRetryInterval, policy.Jitter, $"{InstanceId}/{failed.StepId}");
+                var next = CurrentUtcDateTime + wait;
+                if (policy.Timeout is { } overall && next - firstAttemptAt > overall)
+                {
+                    throw;
+                }
+
+                await executor.CreateTimer(next, default);
+            }
+        }
+    }
 }

@@ -20,29 +20,45 @@ public sealed class WorkflowExecutor
 {
     private readonly WorkflowRegistration _workflow;
     private readonly WorkflowRegistry _registry;
+    private readonly ExecutorSettings _settings;
     private readonly WorkflowSynchronizationContext _scheduler = new();
     private readonly Dictionary<int, PendingCall> _pending = new();
     private readonly Queue<IRunnableStep> _stepsToRun = new();
     private readonly List<HistoryEvent> _newEvents = new();
     private readonly List<ScheduledWork> _newWork = new();
+    private readonly List<int> _closedSteps = new();
+    private readonly List<OutgoingMessage> _outgoing = new();
+    private readonly List<HistoryEvent> _deferred = new();
+    private readonly HashSet<int> _rerunSteps = new();
     private readonly WorkflowContext _context;
     private Dictionary<int, IStepEvent>? _recordedSteps;
     private Task<string?>? _run;
+    private WorkflowStarted? _started;
     private NonDeterministicWorkflowException? _divergence;
+    private (string? Input, bool PreserveEvents)? _continueAsNew;
+    private string? _statusReason;
+    private string? _customStatus;
+    private bool _customStatusChanged;
     private bool _replaying;
+    private bool _suspended;
+    private bool _rewinding;
+    private bool _historyReset;
+    private bool _closeAll;
     private int _nextStepId;
     private int _guidCounter;
 
     /// <summary>Creates an executor for a new or loaded instance; call <see cref="Replay"/> or <see cref="RunTurnAsync"/> next.</summary>
     /// <param name="instanceId">The instance id.</param>
-    /// <param name="workflow">The instance's workflow registration.</param>
-    /// <param name="registry">The registry, to check activity names.</param>
+    /// <param name="workflow">The instance's workflow registration (the version it runs).</param>
+    /// <param name="registry">The registry, to check activity and child workflow names.</param>
     /// <param name="logger">The logger behind the workflow's replay-safe logger.</param>
-    public WorkflowExecutor(string instanceId, WorkflowRegistration workflow, WorkflowRegistry registry, ILogger logger)
+    /// <param name="settings">Payload limit and callback signer; null for defaults (callbacks then unavailable).</param>
+    public WorkflowExecutor(string instanceId, WorkflowRegistration workflow, WorkflowRegistry registry, ILogger logger, ExecutorSettings? settings = null)
     {
         InstanceId = instanceId;
         _workflow = workflow;
         _registry = registry;
+        _settings = settings ?? ExecutorSettings.Default;
         _context = new WorkflowContext(this, new ReplaySafeLogger(logger, () => _replaying));
     }
 
@@ -52,24 +68,31 @@ public sealed class WorkflowExecutor
     /// <summary>The workflow's registered name.</summary>
     public string WorkflowName => _workflow.Name;
 
+    /// <summary>The workflow version this instance runs.</summary>
+    public int Version => _workflow.Version;
+
     /// <summary>How many events of this instance's history are committed (the position of the next event).</summary>
     public int CommittedEventCount { get; private set; }
 
     /// <summary>The status as of the last turn.</summary>
     public WorkflowRuntimeStatus Status { get; private set; } = WorkflowRuntimeStatus.Pending;
 
-    /// <summary>True once the workflow completed or failed.</summary>
-    public bool IsFinished => Status.IsTerminal();
+    /// <summary>True once this run of the instance is over: completed, failed, terminated or continued as new.</summary>
+    public bool IsFinished => Status.IsTerminal() || Status == WorkflowRuntimeStatus.ContinuedAsNew;
 
     /// <summary>True once the start event was applied.</summary>
     public bool IsStarted => _run is not null;
+
+    /// <summary>The divergence found by <see cref="Replay"/>, if any; the next turn fails the instance with it.</summary>
+    public NonDeterministicWorkflowException? Divergence => _divergence;
 
     internal DateTime CurrentUtcDateTime { get; private set; }
 
     internal bool IsReplaying => _replaying;
 
-    /// <summary>The divergence found by <see cref="Replay"/>, if any; the next turn fails the instance with it.</summary>
-    public NonDeterministicWorkflowException? Divergence => _divergence;
+    internal EventInbox Events { get; } = new();
+
+    internal long MaxPayloadBytes => _settings.MaxPayloadBytes;
 
     /// <summary>Rebuilds the workflow's state from its committed history without producing anything new.</summary>
     /// <param name="history">The committed history, in order.</param>
@@ -78,9 +101,14 @@ public sealed class WorkflowExecutor
         _recordedSteps = new Dictionary<int, IStepEvent>();
         foreach (var e in history)
         {
-            if (e is IStepEvent step)
+            switch (e)
             {
-                _recordedSteps[step.StepId] = step;
+                case IStepEvent step:
+                    _recordedSteps[step.StepId] = step;
+                    break;
+                case WorkflowRewound rewound:
+                    _rerunSteps.UnionWith(rewound.RerunSteps);
+                    break;
             }
         }
 
@@ -118,9 +146,34 @@ public sealed class WorkflowExecutor
     }
 
     /// <summary>
-    /// Applies newly arrived events (a start, activity results, fired timers), running the workflow until it
-    /// waits again, and returns everything the turn produced. Events that answer nothing pending (duplicate
-    /// deliveries) are skipped. Call <see cref="AcknowledgeCommit"/> once the result is durable.
+    /// Prepares the rewind of a failed instance: replays its history up to (not including) the first failure,
+    /// and makes the next turn's history replace the stored one. Run a turn with <see cref="WorkflowRewound"/> next.
+    /// </summary>
+    /// <param name="history">The failed instance's full history.</param>
+    /// <returns>The inline steps whose failure was cut away; they run again in the next turn.</returns>
+    public IReadOnlyList<int> PrepareRewind(IReadOnlyList<HistoryEvent> history)
+    {
+        var cut = 0;
+        while (cut < history.Count && history[cut] is not (ActivityFailed or StepFailed or ChildWorkflowFailed or CallbackFailed or WorkflowFailed))
+        {
+            cut++;
+        }
+
+        var kept = history.Take(cut).ToList();
+        IReadOnlyList<int> rerun = cut < history.Count && history[cut] is StepFailed failedStep ? [failedStep.StepId] : [];
+        _rerunSteps.UnionWith(rerun);
+        Replay(kept);
+        _historyReset = true;
+        _rewinding = true;
+        _newEvents.AddRange(kept);
+        CommittedEventCount = 0;
+        return rerun;
+    }
+
+    /// <summary>
+    /// Applies newly arrived events (a start, results, fired timers, outside events, operator requests),
+    /// running the workflow until it waits again, and returns everything the turn produced. Events that answer
+    /// nothing pending (duplicate deliveries) are skipped. Call <see cref="AcknowledgeCommit"/> once the result is durable.
     /// </summary>
     /// <param name="incoming">The new events, in arrival order.</param>
     /// <param name="now">The turn's time, stamped on every new event.</param>
@@ -134,9 +187,11 @@ public sealed class WorkflowExecutor
 
         foreach (var e in incoming)
         {
-            if (IsFinished)
+            if (Status == WorkflowRuntimeStatus.ContinuedAsNew && e is EventRaised or WorkflowTerminated or WorkflowSuspended or WorkflowResumed)
             {
-                break;
+                // Sent to this run after it ended: the next run receives it.
+                _outgoing.Add(new OutgoingMessage(InstanceId, e));
+                continue;
             }
 
             if (!Accepts(e))
@@ -147,92 +202,127 @@ public sealed class WorkflowExecutor
             var stamped = e with { Timestamp = now };
             Append(stamped);
             Apply(stamped);
-            while (!IsFinished && _stepsToRun.TryDequeue(out var step))
-            {
-                var answer = await step.RunAsync() with { Timestamp = now };
-                Append(answer);
-                Apply(answer);
-            }
+            await DrainStepsAsync(now).ConfigureAwait(false);
         }
 
         if (!IsFinished && IsStarted)
         {
-            Status = WorkflowRuntimeStatus.Running;
+            Status = _suspended ? WorkflowRuntimeStatus.Suspended : WorkflowRuntimeStatus.Running;
         }
 
-        var output = _newEvents.LastOrDefault() is WorkflowCompleted done ? done.Output : null;
-        var failure = _newEvents.LastOrDefault() is WorkflowFailed failed ? failed.Failure : null;
-        return new TurnResult(_newEvents.ToArray(), _newWork.ToArray(), Status, output, failure);
+        var last = _newEvents.LastOrDefault();
+        return new TurnResult(
+            _newEvents.ToArray(),
+            _newWork.ToArray(),
+            Status,
+            last switch
+            {
+                WorkflowCompleted done => done.Output,
+                WorkflowTerminated terminated => BatonJson.Serialize(terminated.Reason),
+                _ => null,
+            },
+            last is WorkflowFailed failed ? failed.Failure : null)
+        {
+            HistoryReset = _historyReset,
+            ClosedSteps = _closedSteps.ToArray(),
+            CloseAll = _closeAll,
+            Outgoing = _outgoing.ToArray(),
+            CustomStatusChanged = _customStatusChanged,
+            CustomStatus = _customStatus,
+            StatusReason = _statusReason,
+        };
     }
 
     /// <summary>Marks the last turn's events as committed and clears the turn's buffers.</summary>
     public void AcknowledgeCommit()
     {
-        CommittedEventCount += _newEvents.Count;
+        CommittedEventCount = (_historyReset ? 0 : CommittedEventCount) + _newEvents.Count;
         _newEvents.Clear();
         _newWork.Clear();
+        _closedSteps.Clear();
+        _outgoing.Clear();
+        _customStatusChanged = false;
+        _historyReset = false;
+        _closeAll = false;
     }
 
-    /// <summary>True when <paramref name="e"/> answers something this instance is waiting for (or starts it).</summary>
+    /// <summary>True when <paramref name="e"/> is something this instance would apply now (or a start).</summary>
     /// <param name="e">An arriving event.</param>
     /// <returns>Whether a turn would apply it.</returns>
-    public bool Accepts(HistoryEvent e) => e switch
+    public bool Accepts(HistoryEvent e) => !IsFinished && e switch
     {
         WorkflowStarted => !IsStarted,
-        ActivityCompleted c => _pending.TryGetValue(c.StepId, out var a) && a is not PendingTimer,
-        ActivityFailed f => _pending.TryGetValue(f.StepId, out var a) && a is not PendingTimer,
-        TimerFired t => _pending.TryGetValue(t.StepId, out var p) && p is PendingTimer,
+        EventRaised or WorkflowTerminated => true,
+        WorkflowSuspended => IsStarted && !_suspended,
+        WorkflowResumed => _suspended,
+        WorkflowRewound => _rewinding,
+        IStepAnswer answer => _pending.TryGetValue(answer.StepId, out var call) && call.Accepts(e),
         _ => false,
     };
 
-    internal Task<T> ScheduleActivity<T>(string name, object? input, ActivityOptions? options)
+    /// <summary>Adds work produced by the current turn; nothing during replay (that work was produced and stored the first time).</summary>
+    internal void AddWork(ScheduledWork work)
+    {
+        if (!_replaying)
+        {
+            _newWork.Add(work);
+        }
+    }
+
+    internal (Task<T> Task, int StepId) ScheduleActivity<T>(string name, object? input, ActivityOptions? options, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (!_registry.TryGetActivity(name, out _))
         {
-            return Task.FromException<T>(new ActivityNotRegisteredException(name));
+            return (Task.FromException<T>(new ActivityNotRegisteredException(name)), -1);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return (Task.FromCanceled<T>(cancellationToken), -1);
+        }
+
+        var inputJson = BatonJson.Serialize(input);
+        try
+        {
+            PayloadLimit.Check(inputJson, MaxPayloadBytes, $"the input of activity '{name}'");
+        }
+        catch (PayloadTooLargeException ex)
+        {
+            return (Task.FromException<T>(ex), -1);
         }
 
         var stepId = _nextStepId++;
-        var queue = options?.Queue ?? ActivityOptions.DefaultQueue;
-        var call = new PendingActivity<T>(stepId, name);
-        if (_replaying)
+        var work = new ActivityWork(stepId, name, inputJson, options?.Queue ?? ActivityOptions.DefaultQueue, options?.StartToCloseTimeout, options?.HeartbeatTimeout);
+        if (!Record(stepId, r => r is ActivityScheduled s && s.Name == name, $"a call of activity '{name}'",
+            () => new ActivityScheduled(stepId, name, inputJson, work.Queue)))
         {
-            if (!MatchRecorded(stepId, r => r is ActivityScheduled s && s.Name == name, $"a call of activity '{name}'"))
-            {
-                return Task.FromException<T>(_divergence!);
-            }
-        }
-        else
-        {
-            var inputJson = BatonJson.Serialize(input);
-            Append(new ActivityScheduled(stepId, name, inputJson, queue) { Timestamp = CurrentUtcDateTime });
-            _newWork.Add(new ActivityWork(stepId, name, inputJson, queue));
+            return (Task.FromException<T>(_divergence!), stepId);
         }
 
-        _pending.Add(stepId, call);
-        return call.Source.Task;
+        AddWork(work);
+        var call = new PendingActivity<T>(work);
+        Track(call, cancellationToken);
+        return (call.Source.Task, stepId);
     }
 
-    internal Task CreateTimer(DateTime fireAtUtc)
+    internal Task CreateTimer(DateTime fireAtUtc, CancellationToken cancellationToken)
     {
-        var stepId = _nextStepId++;
-        var fireAt = DateTime.SpecifyKind(fireAtUtc.ToUniversalTime(), DateTimeKind.Utc);
-        var call = new PendingTimer(stepId);
-        if (_replaying)
+        if (cancellationToken.IsCancellationRequested)
         {
-            if (!MatchRecorded(stepId, r => r is TimerCreated, $"a timer for {fireAt:O}"))
-            {
-                return Task.FromException(_divergence!);
-            }
-        }
-        else
-        {
-            Append(new TimerCreated(stepId, fireAt) { Timestamp = CurrentUtcDateTime });
-            _newWork.Add(new TimerWork(stepId, fireAt));
+            return Task.FromCanceled(cancellationToken);
         }
 
-        _pending.Add(stepId, call);
+        var stepId = _nextStepId++;
+        var fireAt = DateTime.SpecifyKind(fireAtUtc.ToUniversalTime(), DateTimeKind.Utc);
+        if (!Record(stepId, r => r is TimerCreated, $"a timer for {fireAt:O}", () => new TimerCreated(stepId, fireAt)))
+        {
+            return Task.FromException(_divergence!);
+        }
+
+        AddWork(new TimerWork(stepId, fireAt));
+        var call = new PendingTimer(stepId, fireAt);
+        Track(call, cancellationToken);
         return call.Source.Task;
     }
 
@@ -242,7 +332,12 @@ public sealed class WorkflowExecutor
         ArgumentNullException.ThrowIfNull(body);
         var stepId = _nextStepId++;
         var call = new PendingStep<T>(stepId, name, body);
-        if (_replaying)
+        if (_replaying && !_recordedSteps!.ContainsKey(stepId) && _rerunSteps.Contains(stepId))
+        {
+            // A rewind cut this step's failure away: it runs again in the next turn.
+            _stepsToRun.Enqueue(call);
+        }
+        else if (_replaying)
         {
             if (!MatchRecorded(stepId, r => r is StepCompleted c && c.Name == name || r is StepFailed f && f.Name == name, $"a step '{name}'"))
             {
@@ -258,14 +353,196 @@ public sealed class WorkflowExecutor
         return call.Source.Task;
     }
 
+    internal Task<T> WaitForEvent<T>(string name, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (timeout is { } limit && limit < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must not be negative.");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        var stepId = _nextStepId++;
+        DateTime? timeoutAt = timeout is { } t ? CurrentUtcDateTime + t : null;
+        if (!Record(stepId, r => r is EventWaitStarted w && string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase),
+            $"a wait for event '{name}'", () => new EventWaitStarted(stepId, name, timeoutAt)))
+        {
+            return Task.FromException<T>(_divergence!);
+        }
+
+        var call = new PendingEventWait<T>(stepId, name, timeout, timeoutAt);
+        if (Events.TryTakeBuffered(name, out var raised))
+        {
+            call.Resolve(raised);
+            return call.Source.Task;
+        }
+
+        if (timeoutAt is { } at)
+        {
+            AddWork(new TimerWork(stepId, at));
+        }
+
+        Events.AddWaiter(call);
+        Track(call, cancellationToken);
+        return call.Source.Task;
+    }
+
+    internal WorkflowCallback<T> CreateCallback<T>(string name, CallbackOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var tokens = _settings.CallbackTokens ?? throw new InvalidOperationException("Callbacks need a host that signs tokens; this executor has no CallbackTokens.");
+        var stepId = _nextStepId++;
+        var now = CurrentUtcDateTime;
+        var tokenId = DeterministicGuid.Create($"{InstanceId}/callback/{stepId}/{_started?.Timestamp.Ticks}").ToString("N");
+        var created = new CallbackCreated(stepId, name, tokenId, options?.Timeout is { } t ? now + t : null, options?.HeartbeatTimeout) { Timestamp = now };
+        var token = tokens.Issue(InstanceId, stepId, tokenId);
+        if (!Record(stepId, r => r is CallbackCreated c && c.Name == name, $"a callback '{name}'", () => created))
+        {
+            return new WorkflowCallback<T>(token, Task.FromException<T>(_divergence!));
+        }
+
+        var call = new PendingCallback<T>(created);
+        AddWork(new CallbackWork(stepId, tokenId));
+        if (created.TimeoutAt is { } at)
+        {
+            AddWork(new TimerWork(stepId, at));
+        }
+
+        if (created.HeartbeatTimeout is { } beat)
+        {
+            AddWork(new TimerWork(stepId, now + beat));
+        }
+
+        Track(call, default);
+        return new WorkflowCallback<T>(token, call.Source.Task);
+    }
+
+    internal Task<T> CallChild<T>(string workflowName, object? input, ChildWorkflowOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowName);
+        WorkflowRegistration child;
+        string inputJson;
+        try
+        {
+            child = _registry.GetWorkflow(workflowName);
+            inputJson = BatonJson.Serialize(input)!;
+            child.ValidateInput(inputJson);
+            PayloadLimit.Check(inputJson, MaxPayloadBytes, $"the input of child workflow '{workflowName}'");
+        }
+        catch (BatonException ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+
+        var stepId = _nextStepId++;
+        var childId = options?.InstanceId ?? $"{InstanceId}:{stepId}";
+        try
+        {
+            InstanceIds.Validate(childId);
+        }
+        catch (InvalidInstanceIdException ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+
+        if (!Record(stepId, r => r is ChildWorkflowScheduled c && c.Name == workflowName, $"a call of child workflow '{workflowName}'",
+            () => new ChildWorkflowScheduled(stepId, workflowName, childId, inputJson)))
+        {
+            return Task.FromException<T>(_divergence!);
+        }
+
+        AddWork(new ChildWork(stepId, childId, workflowName, child.Version, inputJson));
+        var call = new PendingChild<T>(stepId, workflowName, childId);
+        Track(call, default);
+        return call.Source.Task;
+    }
+
+    internal void RequestContinueAsNew(object? input, bool preserveUnprocessedEvents)
+    {
+        var json = BatonJson.Serialize(input);
+        _workflow.ValidateInput(json);
+        _continueAsNew = (json, preserveUnprocessedEvents);
+    }
+
+    internal void SetCustomStatus(object? status)
+    {
+        var json = BatonJson.Serialize(status);
+        if (json != _customStatus)
+        {
+            _customStatus = json;
+            _customStatusChanged |= !_replaying;
+        }
+    }
+
     internal Guid NewGuid() =>
         DeterministicGuid.Create($"{InstanceId}/{CurrentUtcDateTime.Ticks}/{_guidCounter++}");
+
+    /// <summary>Cancels a pending call the workflow no longer needs; its rows are removed by the turn's commit.</summary>
+    private void CancelStep(int stepId, CancellationToken token)
+    {
+        if (!_pending.Remove(stepId, out var call))
+        {
+            return;
+        }
+
+        if (call is IPendingEventWait wait)
+        {
+            Events.RemoveWaiter(wait);
+        }
+
+        CloseStep(stepId);
+        call.Cancel(token);
+    }
+
+    private void Track(PendingCall call, CancellationToken cancellationToken)
+    {
+        _pending.Add(call.StepId, call);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var stepId = call.StepId;
+            call.Cancellation = cancellationToken.Register(() => CancelStep(stepId, cancellationToken));
+        }
+    }
+
+    private void CloseStep(int stepId)
+    {
+        if (!_replaying)
+        {
+            _closedSteps.Add(stepId);
+        }
+    }
+
+    /// <summary>Checks a command against history on replay, or appends it on a first run; false on a divergence.</summary>
+    private bool Record(int stepId, Func<IStepEvent, bool> matches, string attempted, Func<HistoryEvent> command)
+    {
+        if (_replaying)
+        {
+            return MatchRecorded(stepId, matches, attempted);
+        }
+
+        Append(command() with { Timestamp = CurrentUtcDateTime });
+        return true;
+    }
+
+    private async Task DrainStepsAsync(DateTime now)
+    {
+        while (!IsFinished && _stepsToRun.TryDequeue(out var step))
+        {
+            var answer = await step.RunAsync(MaxPayloadBytes).ConfigureAwait(false) with { Timestamp = now };
+            Append(answer);
+            Apply(answer);
+        }
+    }
 
     private void ApplyRecorded(HistoryEvent e)
     {
         switch (e)
         {
-            case ActivityScheduled or TimerCreated:
+            case ActivityScheduled or TimerCreated or EventWaitStarted or CallbackCreated or ChildWorkflowScheduled:
                 // The call must already have been made by the code replayed so far.
                 var stepId = ((IStepEvent)e).StepId;
                 if (stepId >= _nextStepId)
@@ -285,13 +562,14 @@ public sealed class WorkflowExecutor
                 Apply(e);
                 break;
             case WorkflowCompleted or WorkflowFailed:
-                if (_run is not { IsCompleted: true })
+                if (_run is not { IsCompleted: true } && e is WorkflowCompleted)
                 {
                     Diverge(_nextStepId, "history recorded the end of the workflow, but the workflow is still running.");
                     break;
                 }
 
                 Status = e is WorkflowCompleted ? WorkflowRuntimeStatus.Completed : WorkflowRuntimeStatus.Failed;
+                _pending.Clear();
                 break;
             default:
                 Apply(e);
@@ -302,16 +580,78 @@ public sealed class WorkflowExecutor
     private void Apply(HistoryEvent e)
     {
         CurrentUtcDateTime = e.Timestamp;
+        if (_suspended && e is not (WorkflowResumed or WorkflowTerminated))
+        {
+            _deferred.Add(e);
+            return;
+        }
+
         switch (e)
         {
             case WorkflowStarted started:
+                _started = started;
+                _nextStepId = started.StepBase;
                 Status = WorkflowRuntimeStatus.Running;
                 _scheduler.Run(() => _run = _workflow.RunAsync(_context, started.Input));
                 break;
-            default:
-                if (AnsweredStep(e) is { } stepId && _pending.Remove(stepId, out var call))
+            case EventRaised raised:
+                DeliverEvent(raised);
+                break;
+            case WorkflowTerminated terminated:
+                Terminate(terminated);
+                return;
+            case WorkflowSuspended suspended:
+                _suspended = true;
+                _statusReason = suspended.Reason;
+                Status = WorkflowRuntimeStatus.Suspended;
+                return;
+            case WorkflowResumed:
+                _suspended = false;
+                _statusReason = null;
+                Status = WorkflowRuntimeStatus.Running;
+                var deferred = _deferred.ToArray();
+                _deferred.Clear();
+                foreach (var d in deferred)
                 {
-                    _scheduler.Run(() => call.TryComplete(e));
+                    Apply(d);
+                }
+
+                return;
+            case WorkflowRewound:
+                _rewinding = false;
+                Status = WorkflowRuntimeStatus.Running;
+                foreach (var call in _pending.Values)
+                {
+                    foreach (var work in call.Reissue(CurrentUtcDateTime))
+                    {
+                        AddWork(work);
+                    }
+                }
+
+                break;
+            case IStepAnswer answer:
+                if (_pending.TryGetValue(answer.StepId, out var pending) && pending.Accepts(e))
+                {
+                    _scheduler.Run(() =>
+                    {
+                        if (pending.Apply(e, this))
+                        {
+                            _pending.Remove(answer.StepId);
+                            pending.Cancellation.Dispose();
+                            if (pending.HasSideRows)
+                            {
+                                CloseStep(answer.StepId);
+                            }
+                        }
+                    });
+                }
+
+                break;
+            case StepCompleted or StepFailed:
+                var step = (IStepEvent)e;
+                if (_pending.Remove(step.StepId, out var stepCall))
+                {
+                    _scheduler.Run(() => stepCall.Apply(e, this));
                 }
 
                 break;
@@ -319,31 +659,119 @@ public sealed class WorkflowExecutor
 
         if (!_replaying && _run is { IsCompleted: true } && !IsFinished)
         {
-            Finish(_run.Status == TaskStatus.RanToCompletion
-                ? new WorkflowCompleted(_run.Result) { Timestamp = CurrentUtcDateTime }
-                : new WorkflowFailed(FailureDetails.FromException(_run.Exception?.InnerException ?? new TaskCanceledException())) { Timestamp = CurrentUtcDateTime });
+            OnRunEnded();
         }
+    }
+
+    private void DeliverEvent(EventRaised raised)
+    {
+        var waiter = Events.TakeWaiter(raised.Name);
+        if (waiter is null)
+        {
+            Events.Buffer(raised);
+            return;
+        }
+
+        if (_pending.Remove(waiter.StepId, out var call))
+        {
+            call.Cancellation.Dispose();
+        }
+
+        if (waiter.HasTimeout)
+        {
+            CloseStep(waiter.StepId);
+        }
+
+        _scheduler.Run(() => waiter.Resolve(raised));
+    }
+
+    private void OnRunEnded()
+    {
+        var run = _run!;
+        if (run.Status != TaskStatus.RanToCompletion)
+        {
+            Finish(new WorkflowFailed(FailureDetails.FromException(run.Exception?.InnerException ?? new TaskCanceledException())) { Timestamp = CurrentUtcDateTime });
+            return;
+        }
+
+        if (_continueAsNew is { } next)
+        {
+            ContinueAsNew(next.Input, next.PreserveEvents);
+            return;
+        }
+
+        try
+        {
+            PayloadLimit.Check(run.Result, MaxPayloadBytes, $"the output of workflow '{WorkflowName}'");
+            Finish(new WorkflowCompleted(run.Result) { Timestamp = CurrentUtcDateTime });
+        }
+        catch (PayloadTooLargeException ex)
+        {
+            Finish(new WorkflowFailed(FailureDetails.FromException(ex)) { Timestamp = CurrentUtcDateTime });
+        }
+    }
+
+    /// <summary>
+    /// Ends this run: the stored history is emptied and the next run's start (with the events no wait took)
+    /// goes to the instance's own inbox, so that every run starts from a fresh, short history.
+    /// </summary>
+    private void ContinueAsNew(string? input, bool preserveEvents)
+    {
+        var carried = preserveEvents ? Events.Buffered.ToArray() : [];
+        var start = new WorkflowStarted(WorkflowName, input, Version, _nextStepId, _started?.Parent) { Timestamp = CurrentUtcDateTime };
+        _newEvents.Clear();
+        _newWork.RemoveAll(w => w is not ChildWork);
+        _closedSteps.Clear();
+        _outgoing.Add(new OutgoingMessage(InstanceId, start));
+        _outgoing.AddRange(carried.Select(e => new OutgoingMessage(InstanceId, e)));
+        _pending.Clear();
+        _stepsToRun.Clear();
+        Events.Clear();
+        _historyReset = true;
+        _closeAll = true;
+        Status = WorkflowRuntimeStatus.ContinuedAsNew;
+    }
+
+    private void Terminate(WorkflowTerminated terminated)
+    {
+        _statusReason = terminated.Reason;
+        if (!_replaying)
+        {
+            var reason = $"The parent instance '{InstanceId}' was terminated: {terminated.Reason}";
+            foreach (var child in _pending.Values.OfType<IPendingChild>())
+            {
+                _outgoing.Add(new OutgoingMessage(child.ChildInstanceId, new WorkflowTerminated(reason)));
+            }
+        }
+
+        SetFinished(WorkflowRuntimeStatus.Terminated, null, new FailureDetails("Baton.InstanceTerminated", $"The instance was terminated: {terminated.Reason}"));
     }
 
     private void Finish(HistoryEvent terminal)
     {
         Append(terminal);
-        Status = terminal is WorkflowCompleted ? WorkflowRuntimeStatus.Completed : WorkflowRuntimeStatus.Failed;
+        SetFinished(
+            terminal is WorkflowCompleted ? WorkflowRuntimeStatus.Completed : WorkflowRuntimeStatus.Failed,
+            (terminal as WorkflowCompleted)?.Output,
+            (terminal as WorkflowFailed)?.Failure);
+    }
+
+    private void SetFinished(WorkflowRuntimeStatus status, string? output, FailureDetails? failure)
+    {
+        Status = status;
+        if (!_replaying && _started?.Parent is { } parent)
+        {
+            _outgoing.Add(new OutgoingMessage(parent.InstanceId, failure is null
+                ? new ChildWorkflowCompleted(parent.StepId, output)
+                : new ChildWorkflowFailed(parent.StepId, failure)));
+        }
+
         _pending.Clear();
         _stepsToRun.Clear();
+        _closeAll |= !_replaying;
     }
 
     private void Append(HistoryEvent e) => _newEvents.Add(e);
-
-    private static int? AnsweredStep(HistoryEvent e) => e switch
-    {
-        ActivityCompleted c => c.StepId,
-        ActivityFailed f => f.StepId,
-        TimerFired t => t.StepId,
-        StepCompleted s => s.StepId,
-        StepFailed s => s.StepId,
-        _ => null,
-    };
 
     private bool MatchRecorded(int stepId, Func<IStepEvent, bool> matches, string attempted)
     {
@@ -371,6 +799,9 @@ public sealed class WorkflowExecutor
         TimerCreated t => $"a timer for {t.FireAt:O}",
         StepCompleted s => $"a step '{s.Name}'",
         StepFailed s => $"a step '{s.Name}'",
+        EventWaitStarted w => $"a wait for event '{w.Name}'",
+        CallbackCreated c => $"a callback '{c.Name}'",
+        ChildWorkflowScheduled c => $"a call of child workflow '{c.Name}'",
         _ => e.GetType().Name,
     };
 }

@@ -21,13 +21,18 @@ public sealed class BatonBuilder
     /// <summary>The workflows and activities registered so far.</summary>
     public WorkflowRegistry Registry { get; } = new();
 
-    /// <summary>Registers the workflow <typeparamref name="TWorkflow"/> under <paramref name="name"/> (default: its class name).</summary>
+    /// <summary>
+    /// Registers the workflow <typeparamref name="TWorkflow"/> under <paramref name="name"/> (default: its class name)
+    /// as <paramref name="version"/>. New instances run a name's newest version; running ones keep theirs, so keep an
+    /// old version registered until its instances have finished.
+    /// </summary>
     /// <typeparam name="TWorkflow">A class deriving from <see cref="Workflow{TInput, TOutput}"/> with a parameterless constructor.</typeparam>
     /// <param name="name">The name clients start it by.</param>
+    /// <param name="version">The version, 1 or more. Default: 1.</param>
     /// <returns>This builder.</returns>
-    public BatonBuilder AddWorkflow<TWorkflow>(string? name = null) where TWorkflow : class
+    public BatonBuilder AddWorkflow<TWorkflow>(string? name = null, int version = 1) where TWorkflow : class
     {
-        Registry.AddWorkflow(typeof(TWorkflow), name);
+        Registry.AddWorkflow(typeof(TWorkflow), name, version);
         return this;
     }
 
@@ -52,7 +57,9 @@ public sealed class BatonBuilder
             Services.Configure(configure);
         }
 
-        Services.TryAddSingleton<IWorkflowStore>(sp => new SqliteWorkflowStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        Services.TryAddSingleton<IWorkflowStore>(sp => new SqliteWorkflowStore(
+            sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
+            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
         return this;
     }
 }

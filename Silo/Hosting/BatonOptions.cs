@@ -31,8 +31,16 @@ public sealed class BatonOptions
     /// <summary>The most inputs (starts, results, timers) a partition takes into one round of commits. Default: 1,000.</summary>
     public int MaxBatchSize { get; set; } = 1000;
 
+    /// <summary>Payloads (inputs, outputs, results, event data) above this many UTF-8 bytes are stored once as payload rows and referenced from history. Default: 64 KiB.</summary>
+    public int LargePayloadThreshold { get; set; } = 64 * 1024;
+
+    /// <summary>The largest payload accepted; a larger one is refused with <see cref="PayloadTooLargeException"/>. Default: 16 MiB.</summary>
+    public long MaxPayloadBytes { get; set; } = Baton.Grains.Replay.PayloadLimit.DefaultMaxBytes;
+
     internal void Validate()
     {
+        Require(LargePayloadThreshold >= 1024, nameof(LargePayloadThreshold), "must be at least 1 KiB");
+        Require(MaxPayloadBytes >= LargePayloadThreshold && MaxPayloadBytes <= 1L << 30, nameof(MaxPayloadBytes), "must be at least LargePayloadThreshold and at most 1 GiB");
         Require(PartitionCount is >= 1 and <= 4096, nameof(PartitionCount), "must be between 1 and 4,096");
         Require(MaxConcurrentActivities is >= 1 and <= 100_000, nameof(MaxConcurrentActivities), "must be between 1 and 100,000");
         Require(ActivityQueues is not null && ActivityQueues.All(q => !string.IsNullOrWhiteSpace(q)), nameof(ActivityQueues), "must list non-empty queue names");

@@ -32,8 +32,11 @@ internal static partial class Log
     [LoggerMessage(1102, LogLevel.Error, "Instance {InstanceId} diverged from its history and is failed: {Reason}")]
     public static partial void InstanceNonDeterministic(ILogger logger, string instanceId, string reason);
 
-    [LoggerMessage(1103, LogLevel.Warning, "Dropped {Count} message(s) for instance {InstanceId}, which does not exist or has finished")]
+    [LoggerMessage(1103, LogLevel.Debug, "Dropped {Count} message(s) for instance {InstanceId}, which does not exist or has finished")]
     public static partial void MessagesDropped(ILogger logger, string instanceId, int count);
+
+    [LoggerMessage(1104, LogLevel.Warning, "Instance {InstanceId} is stalled: {Reason}")]
+    public static partial void InstanceStalled(ILogger logger, string instanceId, string reason);
 
     [LoggerMessage(1200, LogLevel.Error, "Delivering the result of {InstanceId} step {StepId} failed; the work item will run again")]
     public static partial void ResultDeliveryFailed(ILogger logger, string instanceId, int stepId, Exception exception);

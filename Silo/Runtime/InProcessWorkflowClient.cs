@@ -1,4 +1,7 @@
+using Baton.Grains.Replay;
+using Baton.History;
 using Baton.Serialization;
+using Baton.Silo.Storage;
 
 namespace Baton.Silo.Runtime;
 
@@ -15,6 +18,7 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
         InstanceIds.Validate(instanceId);
         var inputJson = BatonJson.Serialize(input);
         workflow.ValidateInput(inputJson);
+        PayloadLimit.Check(inputJson, silo.Options.MaxPayloadBytes, $"the input of workflow '{workflowName}'");
 
         await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         return await silo.StartInstanceAsync(instanceId, workflow, inputJson, options?.IfExists ?? InstanceIdReusePolicy.ReturnExisting, cancellationToken)
@@ -78,5 +82,129 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
 
         await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         return await silo.Store.ListAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        var json = BatonJson.Serialize(data);
+        PayloadLimit.Check(json, silo.Options.MaxPayloadBytes, $"the data of event '{eventName}'");
+        await SendAsync(instanceId, new EventRaised(eventName, json), s => !s.IsTerminal(), "raise an event", "events go only to instances that have not finished", cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public Task CompleteCallbackAsync(string token, object? result = null, CancellationToken cancellationToken = default)
+    {
+        var json = BatonJson.Serialize(result);
+        PayloadLimit.Check(json, silo.Options.MaxPayloadBytes, "the result of a callback");
+        return SendToCallbackAsync(token, step => new CallbackCompleted(step, json), usesUp: true, cancellationToken);
+    }
+
+    public Task FailCallbackAsync(string token, string errorMessage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(errorMessage);
+        return SendToCallbackAsync(token, step => new CallbackFailed(step, new FailureDetails("Baton.CallbackFailure", errorMessage)), usesUp: true, cancellationToken);
+    }
+
+    public Task HeartbeatCallbackAsync(string token, CancellationToken cancellationToken = default) =>
+        SendToCallbackAsync(token, step => new CallbackHeartbeat(step), usesUp: false, cancellationToken);
+
+    public Task TerminateAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        SendAsync(instanceId, new WorkflowTerminated(reason), s => !s.IsTerminal(), "terminate", "only an instance that has not finished can be terminated", cancellationToken);
+
+    public Task SuspendAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        SendAsync(instanceId, new WorkflowSuspended(reason), s => s is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending, "suspend",
+            "only a pending or running instance can be suspended", cancellationToken);
+
+    public Task ResumeAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        SendAsync(instanceId, new WorkflowResumed(reason), s => s == WorkflowRuntimeStatus.Suspended, "resume", "only a suspended instance can be resumed", cancellationToken);
+
+    public Task RewindAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        SendAsync(instanceId, new WorkflowRewound(reason, []), s => s == WorkflowRuntimeStatus.Failed, "rewind", "only a failed instance can be rewound", cancellationToken);
+
+    public async Task<string> RestartAsync(string instanceId, bool newInstanceId = false, CancellationToken cancellationToken = default)
+    {
+        var status = await GetStatusAsync(instanceId, false, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
+        var workflow = silo.Registry.GetWorkflow(status.Name);
+        if (newInstanceId)
+        {
+            return await StartAsync(status.Name, BatonJson.Deserialize<object>(status.Input), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!status.RuntimeStatus.IsTerminal())
+        {
+            throw new InvalidInstanceStateException(instanceId, status.RuntimeStatus, "restart under the same id", "only a finished instance can be restarted under its own id");
+        }
+
+        var now = silo.Time.GetUtcNow().UtcDateTime;
+        var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, status.Input, null, null) { Version = workflow.Version };
+        var outcome = await silo.Store.RecreateAsync(row, silo.PartitionOf(instanceId), new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
+            .ConfigureAwait(false);
+        ThrowUnlessDone(instanceId, outcome, "restart under the same id", "only a finished instance can be restarted under its own id");
+        return instanceId;
+    }
+
+    public async Task PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        InstanceIds.Validate(instanceId);
+        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await silo.Store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        ThrowUnlessDone(instanceId, outcome, "purge", "only a finished instance can be purged");
+    }
+
+    public async Task<int> PurgeAsync(PurgeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var statuses = query.Statuses is { Count: > 0 } chosen ? chosen : [WorkflowRuntimeStatus.Completed, WorkflowRuntimeStatus.Failed, WorkflowRuntimeStatus.Terminated];
+        if (statuses.Where(s => !s.IsTerminal()).ToList() is { Count: > 0 } notFinished)
+        {
+            throw new ArgumentException($"Only finished instances can be purged; the query names {string.Join(", ", notFinished)}.", nameof(query));
+        }
+
+        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var filter = new PurgeFilter(query, statuses);
+        var total = 0;
+        int deleted;
+        do
+        {
+            deleted = await silo.Store.PurgeAsync(filter, 500, cancellationToken).ConfigureAwait(false);
+            total += deleted;
+        }
+        while (deleted == 500);
+
+        return total;
+    }
+
+    private async Task SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, string operation, string rule, CancellationToken cancellationToken)
+    {
+        InstanceIds.Validate(instanceId);
+        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await silo.Store.SendAsync(instanceId, message, allowed, silo.Time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+        ThrowUnlessDone(instanceId, outcome, operation, rule);
+    }
+
+    private async Task SendToCallbackAsync(string token, Func<int, HistoryEvent> message, bool usesUp, CancellationToken cancellationToken)
+    {
+        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var (instanceId, stepId, tokenId) = silo.CallbackTokens.Verify(token);
+        var outcome = await silo.Store.SendToCallbackAsync(tokenId, instanceId, message(stepId), usesUp, silo.Time.GetUtcNow().UtcDateTime, cancellationToken)
+            .ConfigureAwait(false);
+        if (outcome == CallbackOutcome.NotPending)
+        {
+            throw new CallbackNotPendingException(instanceId);
+        }
+    }
+
+    private static void ThrowUnlessDone(string instanceId, SendOutcome outcome, string operation, string rule)
+    {
+        if (!outcome.Found)
+        {
+            throw new InstanceNotFoundException(instanceId);
+        }
+
+        if (!outcome.Sent)
+        {
+            throw new InvalidInstanceStateException(instanceId, outcome.Status, operation, rule);
+        }
     }
 }

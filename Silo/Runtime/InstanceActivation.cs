@@ -8,30 +8,36 @@ namespace Baton.Silo.Runtime;
 /// </summary>
 internal sealed class InstanceActivation
 {
-    private InstanceActivation(WorkflowExecutor? executor, DateTime now, string? unregisteredWorkflow, int historyLength)
+    private InstanceActivation(WorkflowExecutor? executor, DateTime now)
     {
         Executor = executor;
         LastUsed = now;
-        UnregisteredWorkflow = unregisteredWorkflow;
-        HistoryLength = historyLength;
     }
 
-    /// <summary>The replay state machine; null when the instance cannot run (finished, or its workflow is not registered here).</summary>
+    /// <summary>The replay state machine; null when the instance cannot run (finished, or its version is not registered here).</summary>
     public WorkflowExecutor? Executor { get; }
 
-    /// <summary>The workflow name of a running instance that this host has no registration for.</summary>
-    public string? UnregisteredWorkflow { get; }
+    /// <summary>Why a running instance cannot run here (its version is not registered), or null.</summary>
+    public WorkflowVersionNotRegisteredException? Stalled { get; private init; }
 
-    /// <summary>The committed history length of an instance without an executor.</summary>
-    public int HistoryLength { get; }
+    /// <summary>True once the stalled status is recorded, so that it is written once.</summary>
+    public bool StallReported { get; set; }
+
+    /// <summary>The status of a finished instance.</summary>
+    public WorkflowRuntimeStatus? FinishedStatus { get; private init; }
+
+    /// <summary>The workflow name and version of an instance without an executor.</summary>
+    public (string Name, int Version) Workflow { get; private init; }
 
     public DateTime LastUsed { get; set; }
 
-    public bool IsFinished => Executor?.IsFinished ?? UnregisteredWorkflow is null;
+    public bool IsFinished => Executor?.IsFinished ?? FinishedStatus is not null;
 
-    public static InstanceActivation Running(WorkflowExecutor executor, DateTime now) => new(executor, now, null, 0);
+    public static InstanceActivation Running(WorkflowExecutor executor, DateTime now) => new(executor, now);
 
-    public static InstanceActivation Finished(DateTime now) => new(null, now, null, 0);
+    public static InstanceActivation Finished(string name, int version, WorkflowRuntimeStatus status, DateTime now) =>
+        new(null, now) { FinishedStatus = status, Workflow = (name, version) };
 
-    public static InstanceActivation Unregistered(string workflowName, int historyLength, DateTime now) => new(null, now, workflowName, historyLength);
+    public static InstanceActivation Unregistered(string name, int version, bool alreadyReported, DateTime now) =>
+        new(null, now) { Stalled = new WorkflowVersionNotRegisteredException(name, version), StallReported = alreadyReported, Workflow = (name, version) };
 }

@@ -20,7 +20,7 @@ internal sealed class InstanceRound(string instanceId)
 
     public InstanceCommit? Commit { get; set; }
 
-    public Task<IReadOnlyList<CommittedTimer>>? Committing { get; set; }
+    public Task<CommitOutcome>? Committing { get; set; }
 
     public void FailStarts(Exception exception)
     {

@@ -199,8 +199,8 @@ internal sealed class Partition
         {
             try
             {
-                var timers = round.Committing is null ? [] : await round.Committing.ConfigureAwait(false);
-                OnCommitted(round, timers, now);
+                var outcome = round.Committing is null ? CommitOutcome.Empty : await round.Committing.ConfigureAwait(false);
+                OnCommitted(round, outcome, now);
             }
             catch (PartitionLostException ex)
             {
@@ -239,10 +239,13 @@ internal sealed class Partition
                     round.DuplicateStarts.Add(start);
                     break;
                 case StartRequest start:
-                    var executor = new WorkflowExecutor(start.InstanceId, start.Workflow, _silo.Registry, _silo.WorkflowLogger);
+                    var executor = new WorkflowExecutor(start.InstanceId, start.Workflow, _silo.Registry, _silo.WorkflowLogger, _silo.ExecutorSettings);
                     activation = InstanceActivation.Running(executor, now);
-                    newRow = new InstanceRow(start.InstanceId, start.Workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, start.Input, null, null);
-                    incoming.Add(new WorkflowStarted(start.Workflow.Name, start.Input));
+                    newRow = new InstanceRow(start.InstanceId, start.Workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, start.Input, null, null)
+                    {
+                        Version = start.Workflow.Version,
+                    };
+                    incoming.Add(new WorkflowStarted(start.Workflow.Name, start.Input, start.Workflow.Version));
                     round.CreatingStarts.Add(start);
                     break;
                 case ActivityResult result:
@@ -256,13 +259,18 @@ internal sealed class Partition
             }
         }
 
-        round.Activation = activation;
-        if (activation is { UnregisteredWorkflow: { } unregistered })
+        if (activation is { Stalled: not null })
         {
-            round.Commit = FailUnregistered(round.InstanceId, unregistered, activation.HistoryLength, now, consumedMessages, consumedWorkItems);
+            await HoldForAnotherHostAsync(round, activation, now).ConfigureAwait(false);
             return;
         }
 
+        if (activation is { FinishedStatus: WorkflowRuntimeStatus.Failed } && incoming.Exists(e => e is WorkflowRewound))
+        {
+            activation = await PrepareRewindAsync(round.InstanceId, activation, now, ct).ConfigureAwait(false);
+        }
+
+        round.Activation = activation;
         if (activation?.Executor is null || activation.IsFinished)
         {
             // Nothing to run: the instance is unknown or finished. Consume what was sent to it, and no more.
@@ -306,19 +314,54 @@ internal sealed class Partition
             WorkItemOwner = _silo.SiloId,
             LocalQueues = _silo.LocalQueues,
             NewTimers = turn.NewWork.OfType<TimerWork>().ToArray(),
+            NewCallbacks = turn.NewWork.OfType<CallbackWork>().ToArray(),
+            NewChildren = turn.NewWork.OfType<ChildWork>().ToArray(),
+            HistoryReset = turn.HistoryReset,
+            ClosedSteps = turn.ClosedSteps,
+            CloseAll = turn.CloseAll,
+            Outgoing = turn.Outgoing,
+            CustomStatusChanged = turn.CustomStatusChanged,
+            CustomStatus = turn.CustomStatus,
+            StatusReason = turn.StatusReason,
         };
     }
 
-    private InstanceCommit FailUnregistered(string instanceId, string workflowName, int historyLength, DateTime now, List<long> messages, List<int> workItems)
+    /// <summary>
+    /// An instance whose version this host lacks consumes nothing: its messages stay in the store for a host
+    /// that has the version, results from this silo's workers are written there too, and the status says why.
+    /// </summary>
+    private async Task HoldForAnotherHostAsync(InstanceRound round, InstanceActivation activation, DateTime now)
     {
-        var failure = FailureDetails.FromException(new WorkflowNotRegisteredException(workflowName));
-        return ConsumeOnly(instanceId, now, messages, workItems) with
+        _activations[round.InstanceId] = activation;
+        foreach (var result in round.Inputs.OfType<ActivityResult>())
         {
-            FirstPosition = historyLength,
-            NewEvents = [new WorkflowFailed(failure) { Timestamp = now }],
-            Status = WorkflowRuntimeStatus.Failed,
-            Failure = failure,
-        };
+            await _store.DeliverResultAsync(result.Item, result.Result, now, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (!activation.StallReported)
+        {
+            Log.InstanceStalled(_logger, round.InstanceId, activation.Stalled!.Message);
+            activation.StallReported = true;
+            round.Commit = ConsumeOnly(round.InstanceId, now, [], []) with
+            {
+                WriteStatus = true,
+                Status = WorkflowRuntimeStatus.Stalled,
+                StatusReason = activation.Stalled.Message,
+            };
+        }
+    }
+
+    private async Task<InstanceActivation?> PrepareRewindAsync(string instanceId, InstanceActivation finished, DateTime now, CancellationToken ct)
+    {
+        if (!_silo.Registry.TryGetWorkflow(finished.Workflow.Name, finished.Workflow.Version, out var registration))
+        {
+            return finished; // Nothing here can replay it; the request is consumed like any message to a finished instance.
+        }
+
+        var history = await _store.GetHistoryAsync(instanceId, ct).ConfigureAwait(false);
+        var executor = new WorkflowExecutor(instanceId, registration, _silo.Registry, _silo.WorkflowLogger, _silo.ExecutorSettings);
+        executor.PrepareRewind(history);
+        return InstanceActivation.Running(executor, now);
     }
 
     private InstanceCommit ConsumeOnly(string instanceId, DateTime now, List<long> messages, List<int> workItems) => new()
@@ -353,27 +396,24 @@ internal sealed class Partition
         var now = _time.GetUtcNow().UtcDateTime;
         if (row.Status.IsTerminal())
         {
-            return InstanceActivation.Finished(now);
+            return InstanceActivation.Finished(row.Name, row.Version, row.Status, now);
+        }
+
+        if (!_silo.Registry.TryGetWorkflow(row.Name, row.Version, out var registration))
+        {
+            return InstanceActivation.Unregistered(row.Name, row.Version, row.Status == WorkflowRuntimeStatus.Stalled, now);
         }
 
         var history = await _store.GetHistoryAsync(instanceId, ct).ConfigureAwait(false);
-        WorkflowRegistration registration;
-        try
-        {
-            registration = _silo.Registry.GetWorkflow(row.Name);
-        }
-        catch (WorkflowNotRegisteredException)
-        {
-            return InstanceActivation.Unregistered(row.Name, history.Count, now);
-        }
-
-        var executor = new WorkflowExecutor(instanceId, registration, _silo.Registry, _silo.WorkflowLogger);
+        var executor = new WorkflowExecutor(instanceId, registration, _silo.Registry, _silo.WorkflowLogger, _silo.ExecutorSettings);
         executor.Replay(history);
         return InstanceActivation.Running(executor, now);
     }
 
-    private void OnCommitted(InstanceRound round, IReadOnlyList<CommittedTimer> timers, DateTime now)
+    private void OnCommitted(InstanceRound round, CommitOutcome outcome, DateTime now)
     {
+        var timers = outcome.Timers;
+        _silo.SignalPartitions(outcome.MessagedPartitions);
         if (round.Commit is { } commit)
         {
             foreach (var id in commit.ConsumedMessages)
@@ -396,6 +436,15 @@ internal sealed class Partition
             activation.Executor.AcknowledgeCommit();
             activation.LastUsed = now;
             _silo.Metrics.OnTurnCommitted(turn.NewEvents.Count);
+            if (turn.CloseAll)
+            {
+                _silo.Workers.Cancel(round.InstanceId, null);
+            }
+            else if (turn.ClosedSteps.Count > 0)
+            {
+                _silo.Workers.Cancel(round.InstanceId, turn.ClosedSteps);
+            }
+
             if (activation.Executor.IsFinished)
             {
                 _activations.Remove(round.InstanceId);
@@ -408,7 +457,7 @@ internal sealed class Partition
                 {
                     if (work is ActivityWork activity && _silo.LocalQueues.Contains(activity.Queue))
                     {
-                        _silo.Workers.Enqueue(new WorkItem(round.InstanceId, activity.StepId, Id, activity.Queue, activity.Name, activity.Input, 1));
+                        _silo.Workers.Enqueue(WorkItem.From(round.InstanceId, Id, activity));
                     }
                 }
             }

@@ -1,4 +1,5 @@
 using Baton.Grains.Registry;
+using Baton.Grains.Replay;
 using Baton.History;
 using Baton.Silo.Hosting;
 using Baton.Silo.Logging;
@@ -71,6 +72,12 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
 
     public SiloMetrics Metrics { get; } = new();
 
+    /// <summary>Signs and verifies callback tokens with the store's cluster secret; set at start.</summary>
+    public CallbackTokens CallbackTokens { get; private set; } = null!;
+
+    /// <summary>What executors on this silo are given; set at start.</summary>
+    public ExecutorSettings ExecutorSettings { get; private set; } = ExecutorSettings.Default;
+
     /// <summary>Completes once the store is open and the first lease round is done.</summary>
     public Task Ready => _ready.Task;
 
@@ -103,6 +110,8 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
         try
         {
             await Store.InitializeAsync(Options.PartitionCount, cancellationToken).ConfigureAwait(false);
+            CallbackTokens = new CallbackTokens(Store.ClusterSecret);
+            ExecutorSettings = new ExecutorSettings(Options.MaxPayloadBytes, CallbackTokens);
             var now = Time.GetUtcNow().UtcDateTime;
             await Store.RegisterSiloAsync(SiloId, Environment.MachineName, Environment.ProcessId, now, cancellationToken).ConfigureAwait(false);
             await RenewLeasesAsync(cancellationToken).ConfigureAwait(false);
@@ -186,8 +195,8 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
             }
         }
 
-        var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, input, null, null);
-        var outcome = await Store.CreateInstanceAsync(row, partitionId, new WorkflowStarted(workflow.Name, input) { Timestamp = now }, cancellationToken)
+        var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, input, null, null) { Version = workflow.Version };
+        var outcome = await Store.CreateInstanceAsync(row, partitionId, new WorkflowStarted(workflow.Name, input, workflow.Version) { Timestamp = now }, cancellationToken)
             .ConfigureAwait(false);
         return outcome == CreateOutcome.AlreadyExists && ifExists == InstanceIdReusePolicy.Fail
             ? throw new InstanceAlreadyExistsException(instanceId)
@@ -203,6 +212,15 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
         }
 
         return Store.DeliverResultAsync(item, result, Time.GetUtcNow().UtcDateTime, CancellationToken.None);
+    }
+
+    /// <summary>Wakes the partitions (held here) whose inboxes a commit wrote to.</summary>
+    public void SignalPartitions(IReadOnlyList<int> partitions)
+    {
+        foreach (var id in partitions)
+        {
+            PartitionOrNull(id)?.RequestPoll();
+        }
     }
 
     public void OnPartitionLost(Partition partition)

@@ -1,4 +1,5 @@
 using Baton.History;
+using Baton.Grains.Replay;
 
 namespace Baton.Silo.Storage;
 
@@ -26,10 +27,33 @@ internal interface IWorkflowStore : IAsyncDisposable
     /// <summary>Gives up the silo's partitions and marks it gone, so that others need not wait for its leases to expire.</summary>
     Task ReleaseAsync(string siloId, CancellationToken cancellationToken);
 
+    /// <summary>The secret every silo on this store signs callback tokens with; available after <see cref="InitializeAsync"/>.</summary>
+    byte[] ClusterSecret { get; }
+
     /// <summary>Commits one instance's turn atomically; many calls made together share one durable commit.</summary>
-    /// <returns>The timers the commit inserted.</returns>
+    /// <returns>The timers the commit inserted and the partitions it sent messages to.</returns>
     /// <exception cref="PartitionLostException">The partition's epoch moved on; nothing was written.</exception>
-    Task<IReadOnlyList<CommittedTimer>> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken);
+    Task<CommitOutcome> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>Writes a message to an instance's inbox if its status satisfies <paramref name="allowed"/>, in one write.</summary>
+    Task<SendOutcome> SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Delivers a callback's completion, failure or heartbeat if the callback still waits; a completion or
+    /// failure uses it up, so a second one is refused.
+    /// </summary>
+    Task<CallbackOutcome> SendToCallbackAsync(string tokenId, string instanceId, HistoryEvent message, bool usesUp, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a finished instance with a fresh start under the same id: everything stored for it is deleted first.</summary>
+    /// <returns>What it found: the old status, and whether it restarted.</returns>
+    Task<SendOutcome> RecreateAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a finished instance and everything stored for it.</summary>
+    Task<SendOutcome> PurgeAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="limit"/> finished instances matching the filter.</summary>
+    /// <returns>How many were deleted.</returns>
+    Task<int> PurgeAsync(PurgeFilter filter, int limit, CancellationToken cancellationToken);
 
     /// <summary>Creates an instance row with its start message, for a partition this silo does not own.</summary>
     Task<CreateOutcome> CreateInstanceAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken);

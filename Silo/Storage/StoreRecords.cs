@@ -17,10 +17,22 @@ internal sealed record InstanceRow(
     string? Output,
     FailureDetails? Failure)
 {
+    public int Version { get; init; } = 1;
+
+    public string? ParentInstanceId { get; init; }
+
+    public string? CustomStatus { get; init; }
+
+    public string? StatusReason { get; init; }
+
     public WorkflowStatus ToStatus(IReadOnlyList<HistoryEvent>? history) => new()
     {
         InstanceId = InstanceId,
         Name = Name,
+        Version = Version,
+        ParentInstanceId = ParentInstanceId,
+        CustomStatus = CustomStatus,
+        StatusReason = StatusReason,
         RuntimeStatus = Status,
         CreatedAt = CreatedAt,
         LastUpdatedAt = UpdatedAt,
@@ -36,7 +48,21 @@ internal sealed record InstanceRow(
 internal sealed record InboxMessage(long Id, string InstanceId, DateTime VisibleAt, HistoryEvent Event);
 
 /// <summary>An activity call waiting for, or leased to, a worker. Keyed by instance and step.</summary>
-internal sealed record WorkItem(string InstanceId, int StepId, int Partition, string Queue, string Name, string? Input, int Delivery);
+internal sealed record WorkItem(string InstanceId, int StepId, int Partition, string Queue, string Name, string? Input, int Delivery)
+{
+    /// <summary>How long one attempt may run, if limited.</summary>
+    public TimeSpan? StartToClose { get; init; }
+
+    /// <summary>How long an attempt may go without a heartbeat, if limited.</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
+
+    public static WorkItem From(string instanceId, int partition, ActivityWork work) =>
+        new(instanceId, work.StepId, partition, work.Queue, work.Name, work.Input, 1)
+        {
+            StartToClose = work.StartToClose,
+            HeartbeatTimeout = work.HeartbeatTimeout,
+        };
+}
 
 /// <summary>Everything one turn of one instance changes, committed atomically and fenced by the partition's epoch.</summary>
 internal sealed record InstanceCommit
@@ -77,7 +103,56 @@ internal sealed record InstanceCommit
     public required IReadOnlySet<string> LocalQueues { get; init; }
 
     public required IReadOnlyList<TimerWork> NewTimers { get; init; }
+
+    /// <summary>True when the stored history is replaced: existing rows are deleted and <see cref="NewEvents"/> written from position 0.</summary>
+    public bool HistoryReset { get; init; }
+
+    /// <summary>Steps whose work item, timers and callback row are removed (answered or cancelled).</summary>
+    public IReadOnlyList<int> ClosedSteps { get; init; } = [];
+
+    /// <summary>True when every work item, timer and callback row of the instance is removed (it finished or continued as new).</summary>
+    public bool CloseAll { get; init; }
+
+    public IReadOnlyList<CallbackWork> NewCallbacks { get; init; } = [];
+
+    public IReadOnlyList<ChildWork> NewChildren { get; init; } = [];
+
+    /// <summary>Messages to instances' inboxes (others, or this one's next run).</summary>
+    public IReadOnlyList<OutgoingMessage> Outgoing { get; init; } = [];
+
+    /// <summary>True when the status row is written even without new events (a stalled instance).</summary>
+    public bool WriteStatus { get; init; }
+
+    public bool CustomStatusChanged { get; init; }
+
+    public string? CustomStatus { get; init; }
+
+    public string? StatusReason { get; init; }
 }
+
+/// <summary>What a commit wrote that the partition acts on afterwards.</summary>
+/// <param name="Timers">The timer rows it inserted.</param>
+/// <param name="MessagedPartitions">The partitions whose inboxes it wrote to.</param>
+internal sealed record CommitOutcome(IReadOnlyList<CommittedTimer> Timers, IReadOnlyList<int> MessagedPartitions)
+{
+    public static CommitOutcome Empty { get; } = new([], []);
+}
+
+/// <summary>What a message sent to an instance by a client found.</summary>
+/// <param name="Found">Whether the instance exists.</param>
+/// <param name="Status">Its status, when found.</param>
+/// <param name="Sent">Whether the message was written (the status allowed it).</param>
+internal sealed record SendOutcome(bool Found, WorkflowRuntimeStatus Status, bool Sent);
+
+/// <summary>What a callback completion found.</summary>
+internal enum CallbackOutcome
+{
+    Delivered,
+    NotPending,
+}
+
+/// <summary>Which finished instances to delete, resolved from a <see cref="PurgeQuery"/>.</summary>
+internal sealed record PurgeFilter(PurgeQuery Query, IReadOnlyCollection<WorkflowRuntimeStatus> Statuses);
 
 /// <summary>A timer row a commit inserted, with the id to consume it by.</summary>
 internal sealed record CommittedTimer(long MessageId, string InstanceId, int StepId, DateTime FireAt);

@@ -7,7 +7,7 @@ namespace Baton.Silo.Storage.Sqlite;
 internal static class SqliteSchema
 {
     public const string Application = "baton";
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string Create = """
         CREATE TABLE baton_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -21,7 +21,11 @@ internal static class SqliteSchema
             completed_at INTEGER,
             input        TEXT,
             output       TEXT,
-            failure      TEXT);
+            failure      TEXT,
+            version      INTEGER NOT NULL,
+            parent_instance_id TEXT,
+            custom_status TEXT,
+            status_reason TEXT);
         CREATE INDEX ix_instances_created ON instances (created_at DESC, instance_id DESC);
         CREATE TABLE history (
             instance_id TEXT NOT NULL,
@@ -33,8 +37,10 @@ internal static class SqliteSchema
             partition   INTEGER NOT NULL,
             instance_id TEXT NOT NULL,
             visible_at  INTEGER NOT NULL,
-            body        TEXT NOT NULL);
+            body        TEXT NOT NULL,
+            step_id     INTEGER);
         CREATE INDEX ix_messages_due ON messages (partition, visible_at);
+        CREATE INDEX ix_messages_instance ON messages (instance_id, step_id);
         CREATE TABLE work_items (
             instance_id TEXT NOT NULL,
             step_id     INTEGER NOT NULL,
@@ -45,8 +51,21 @@ internal static class SqliteSchema
             lease_owner TEXT,
             deliveries  INTEGER NOT NULL,
             created_at  INTEGER NOT NULL,
+            start_to_close_ms INTEGER,
+            heartbeat_ms INTEGER,
             PRIMARY KEY (instance_id, step_id)) WITHOUT ROWID;
         CREATE INDEX ix_work_items_queue ON work_items (queue, lease_owner);
+        CREATE TABLE callbacks (
+            token_id    TEXT PRIMARY KEY,
+            instance_id TEXT NOT NULL,
+            step_id     INTEGER NOT NULL,
+            used        INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX ix_callbacks_instance ON callbacks (instance_id, step_id);
+        CREATE TABLE payloads (
+            instance_id TEXT NOT NULL,
+            hash        TEXT NOT NULL,
+            data        TEXT NOT NULL,
+            PRIMARY KEY (instance_id, hash)) WITHOUT ROWID;
         CREATE TABLE partitions (
             partition   INTEGER PRIMARY KEY,
             owner       TEXT,
@@ -63,7 +82,8 @@ internal static class SqliteSchema
 
     /// <summary>Creates the schema in an empty file, or checks that the file is Baton's, at this version, with this partition count.</summary>
     /// <exception cref="StoreIncompatibleException">The file belongs to another program or was made differently.</exception>
-    public static void Ensure(SqliteConnection connection, string location, int partitionCount)
+    /// <returns>The cluster's callback secret.</returns>
+    public static byte[] Ensure(SqliteConnection connection, string location, int partitionCount)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
@@ -79,7 +99,7 @@ internal static class SqliteSchema
         if (tables.Count == 0)
         {
             CreateSchema(connection, partitionCount);
-            return;
+            return ReadSecret(connection, location);
         }
 
         if (!tables.Contains("baton_meta"))
@@ -111,6 +131,17 @@ internal static class SqliteSchema
         {
             throw new StoreIncompatibleException(location, $"the store was created with {count ?? "an unknown number of"} partitions, but BatonOptions.PartitionCount is {partitionCount}; the partition count of a store cannot change.");
         }
+
+        return ReadSecret(connection, location);
+    }
+
+    private static byte[] ReadSecret(SqliteConnection connection, string location)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM baton_meta WHERE key = 'callback_secret'";
+        return command.ExecuteScalar() is string secret
+            ? Convert.FromBase64String(secret)
+            : throw new StoreIncompatibleException(location, "the baton_meta table has no callback_secret.");
     }
 
     private static void CreateSchema(SqliteConnection connection, int partitionCount)
@@ -121,7 +152,11 @@ internal static class SqliteSchema
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
 
-        command.CommandText = "INSERT INTO baton_meta (key, value) VALUES ('application', $app), ('schema_version', $version), ('partition_count', $count)";
+        command.CommandText = """
+            INSERT INTO baton_meta (key, value)
+            VALUES ('application', $app), ('schema_version', $version), ('partition_count', $count), ('callback_secret', $secret)
+            """;
+        command.Parameters.AddWithValue("$secret", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         command.Parameters.AddWithValue("$app", Application);
         command.Parameters.AddWithValue("$version", Version.ToString(CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("$count", partitionCount.ToString(CultureInfo.InvariantCulture));

@@ -7,12 +7,13 @@ using Microsoft.Data.Sqlite;
 namespace Baton.Silo.Storage.Sqlite;
 
 /// <summary>The embedded store: one SQLite file in WAL mode, one group-committing writer, pooled readers.</summary>
-internal sealed class SqliteWorkflowStore : IWorkflowStore
+internal sealed partial class SqliteWorkflowStore : IWorkflowStore
 {
     private const int SqliteNotADatabase = 26;
     private const int SqliteCorrupt = 11;
 
     private readonly SqliteStoreOptions _options;
+    private readonly PayloadOffloader _payloads;
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
     private SqliteWriter? _writer;
@@ -20,9 +21,10 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
 
-    public SqliteWorkflowStore(SqliteStoreOptions options)
+    public SqliteWorkflowStore(SqliteStoreOptions options, long largePayloadThresholdBytes)
     {
         _options = options;
+        _payloads = new PayloadOffloader(largePayloadThresholdBytes);
         var fullPath = System.IO.Path.GetFullPath(options.Path);
         Location = fullPath;
         _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
@@ -32,6 +34,8 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
     public string Location { get; }
 
     public event Action<int>? MessagesAdded;
+
+    public byte[] ClusterSecret { get; private set; } = [];
 
     /// <summary>The group-committing writer (for its counters).</summary>
     internal SqliteWriter Writer => _writer ?? throw new InvalidOperationException("The store is not initialized.");
@@ -54,7 +58,7 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
             Pragma(connection, _options.Durability == SqliteDurability.Synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             Pragma(connection, "PRAGMA busy_timeout=10000");
             Pragma(connection, "PRAGMA foreign_keys=OFF");
-            SqliteSchema.Ensure(connection, Location, partitionCount);
+            ClusterSecret = SqliteSchema.Ensure(connection, Location, partitionCount);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
         {
@@ -139,193 +143,6 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
             return w.Statement("UPDATE silos SET active = 0 WHERE silo_id = $id").Execute(siloId);
         });
 
-    public Task<IReadOnlyList<CommittedTimer>> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken)
-    {
-        // Serialise on the caller's thread, so that the writer thread only binds and steps statements.
-        var events = new string[commit.NewEvents.Count];
-        for (var i = 0; i < events.Length; i++)
-        {
-            events[i] = JsonSerializer.Serialize(commit.NewEvents[i], BatonJson.Options);
-        }
-
-        var timerBodies = commit.NewTimers.Select(t => JsonSerializer.Serialize<HistoryEvent>(new TimerFired(t.StepId), BatonJson.Options)).ToArray();
-        var failure = commit.Failure is null ? null : JsonSerializer.Serialize(commit.Failure, BatonJson.Options);
-        var now = commit.Now.Ticks;
-        var terminal = commit.Status.IsTerminal();
-
-        return Writer.WriteAsync<IReadOnlyList<CommittedTimer>>(w =>
-        {
-            var epoch = w.Statement("SELECT epoch FROM partitions WHERE partition = $p").Scalar(commit.Partition);
-            if (epoch is not long current || current != commit.Epoch)
-            {
-                throw new PartitionLostException(commit.Partition, commit.Epoch);
-            }
-
-            if (commit.NewInstance is { } row)
-            {
-                var inserted = w.Statement("""
-                    INSERT INTO instances (instance_id, partition, name, status, created_at, updated_at, input)
-                    VALUES ($id, $p, $name, $status, $created, $created, $input) ON CONFLICT (instance_id) DO NOTHING
-                    """).Execute(row.InstanceId, commit.Partition, row.Name, (int)row.Status, row.CreatedAt.Ticks, row.Input);
-                if (inserted == 0)
-                {
-                    throw new InstanceAlreadyExistsException(row.InstanceId);
-                }
-            }
-
-            var appendEvent = w.Statement("INSERT INTO history (instance_id, position, event) VALUES ($id, $pos, $event)");
-            for (var i = 0; i < events.Length; i++)
-            {
-                appendEvent.Execute(commit.InstanceId, commit.FirstPosition + i, events[i]);
-            }
-
-            if (events.Length > 0)
-            {
-                w.Statement("""
-                UPDATE instances SET status = $status, updated_at = $now, completed_at = $completed, output = $output, failure = $failure
-                WHERE instance_id = $id
-                """).Execute((int)commit.Status, now, terminal ? now : null, commit.Output, failure, commit.InstanceId);
-            }
-
-            var deleteMessage = w.Statement("DELETE FROM messages WHERE id = $id");
-            foreach (var id in commit.ConsumedMessages)
-            {
-                deleteMessage.Execute(id);
-            }
-
-            var deleteWorkItem = w.Statement("DELETE FROM work_items WHERE instance_id = $id AND step_id = $step");
-            foreach (var step in commit.ConsumedWorkItems)
-            {
-                deleteWorkItem.Execute(commit.InstanceId, step);
-            }
-
-            var insertWorkItem = w.Statement("""
-                INSERT INTO work_items (instance_id, step_id, partition, queue, name, input, lease_owner, deliveries, created_at)
-                VALUES ($id, $step, $p, $queue, $name, $input, $owner, $deliveries, $now)
-                """);
-            foreach (var work in commit.NewWorkItems)
-            {
-                var owner = commit.LocalQueues.Contains(work.Queue) ? commit.WorkItemOwner : null;
-                insertWorkItem.Execute(commit.InstanceId, work.StepId, commit.Partition, work.Queue, work.Name, work.Input,
-                    owner, owner is null ? 0 : 1, now);
-            }
-
-            if (commit.NewTimers.Count == 0)
-            {
-                return [];
-            }
-
-            var timers = new CommittedTimer[commit.NewTimers.Count];
-            var insertTimer = w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body) RETURNING id");
-            for (var i = 0; i < timers.Length; i++)
-            {
-                var timer = commit.NewTimers[i];
-                var id = (long)insertTimer.Scalar(commit.Partition, commit.InstanceId, timer.FireAt.Ticks, timerBodies[i])!;
-                timers[i] = new CommittedTimer(id, commit.InstanceId, timer.StepId, timer.FireAt);
-            }
-
-            return timers;
-        });
-    }
-
-    public async Task<CreateOutcome> CreateInstanceAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken)
-    {
-        var body = JsonSerializer.Serialize<HistoryEvent>(start, BatonJson.Options);
-        var outcome = await Writer.WriteAsync(w =>
-        {
-            var inserted = w.Statement("""
-                INSERT INTO instances (instance_id, partition, name, status, created_at, updated_at, input)
-                VALUES ($id, $p, $name, $status, $created, $created, $input) ON CONFLICT (instance_id) DO NOTHING
-                """).Execute(row.InstanceId, partition, row.Name, (int)WorkflowRuntimeStatus.Pending, row.CreatedAt.Ticks, row.Input);
-            if (inserted == 0)
-            {
-                return CreateOutcome.AlreadyExists;
-            }
-
-            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)")
-                .Execute(partition, row.InstanceId, row.CreatedAt.Ticks, body);
-            return CreateOutcome.Created;
-        }).ConfigureAwait(false);
-
-        if (outcome == CreateOutcome.Created)
-        {
-            MessagesAdded?.Invoke(partition);
-        }
-
-        return outcome;
-    }
-
-    public async Task DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken)
-    {
-        var body = JsonSerializer.Serialize(result, BatonJson.Options);
-        var delivered = await Writer.WriteAsync(w =>
-        {
-            if (w.Statement("DELETE FROM work_items WHERE instance_id = $id AND step_id = $step").Execute(item.InstanceId, item.StepId) == 0)
-            {
-                return false; // Already answered (a duplicate delivery); recording it again would be a second result.
-            }
-
-            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)")
-                .Execute(item.Partition, item.InstanceId, now.Ticks, body);
-            return true;
-        }).ConfigureAwait(false);
-
-        if (delivered)
-        {
-            MessagesAdded?.Invoke(item.Partition);
-        }
-    }
-
-    public Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, int limit, DateTime liveSince, CancellationToken cancellationToken)
-    {
-        if (queues.Count == 0 || limit <= 0)
-        {
-            return Task.FromResult<IReadOnlyList<WorkItem>>([]);
-        }
-
-        var queueParameters = string.Join(", ", queues.Select((_, i) => $"$q{i}"));
-        var select = $"""
-            SELECT instance_id, step_id, partition, queue, name, input, deliveries FROM work_items
-            WHERE queue IN ({queueParameters})
-              AND (lease_owner IS NULL OR lease_owner NOT IN (SELECT silo_id FROM silos WHERE active = 1 AND heartbeat_at >= $live))
-            LIMIT $limit
-            """;
-        var arguments = queues.Cast<object?>().Append(liveSince.Ticks).Append(limit).ToArray();
-        if (!AnyClaimable(select, arguments))
-        {
-            // Most polls find nothing: answering from a reader spares the writer a synced commit.
-            return Task.FromResult<IReadOnlyList<WorkItem>>([]);
-        }
-
-        return Writer.WriteAsync<IReadOnlyList<WorkItem>>(w =>
-        {
-            var claimed = new List<WorkItem>();
-            using (var reader = w.Statement(select).Query(arguments))
-            {
-                while (reader.Read())
-                {
-                    claimed.Add(new WorkItem(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
-                        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6) + 1));
-                }
-            }
-
-            var lease = w.Statement("UPDATE work_items SET lease_owner = $owner, deliveries = deliveries + 1 WHERE instance_id = $id AND step_id = $step");
-            foreach (var item in claimed)
-            {
-                lease.Execute(siloId, item.InstanceId, item.StepId);
-            }
-
-            return claimed;
-        });
-    }
-
-    private bool AnyClaimable(string select, object?[] arguments)
-    {
-        using var connection = OpenReader();
-        using var exists = new PreparedStatement(connection, $"SELECT EXISTS ({select})");
-        return Convert.ToInt64(exists.Scalar(arguments), CultureInfo.InvariantCulture) == 1;
-    }
-
     public Task<InstanceRow?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
@@ -333,7 +150,7 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
         command.CommandText = $"SELECT {InstanceColumns} FROM instances WHERE instance_id = $id";
         command.Parameters.AddWithValue("$id", instanceId);
         using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? ReadInstance(reader) : null);
+        return Task.FromResult(reader.Read() ? ReadInstance(reader, connection) : null);
     }
 
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken)
@@ -346,7 +163,7 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
         var events = new List<HistoryEvent>();
         while (reader.Read())
         {
-            events.Add(JsonSerializer.Deserialize<HistoryEvent>(reader.GetString(0), BatonJson.Options)!);
+            events.Add(ReadEvent(reader.GetString(0), instanceId, connection));
         }
 
         return Task.FromResult<IReadOnlyList<HistoryEvent>>(events);
@@ -367,76 +184,12 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
         var messages = new List<InboxMessage>();
         while (reader.Read())
         {
-            messages.Add(new InboxMessage(reader.GetInt64(0), reader.GetString(1), new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                JsonSerializer.Deserialize<HistoryEvent>(reader.GetString(3), BatonJson.Options)!));
+            var instanceId = reader.GetString(1);
+            messages.Add(new InboxMessage(reader.GetInt64(0), instanceId, new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
+                ReadEvent(reader.GetString(3), instanceId, connection)));
         }
 
         return Task.FromResult<IReadOnlyList<InboxMessage>>(messages);
-    }
-
-    public Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken)
-    {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        var filters = new List<string>();
-        if (query.Name is not null)
-        {
-            filters.Add("name = $name");
-            command.Parameters.AddWithValue("$name", query.Name);
-        }
-
-        if (query.Statuses is { Count: > 0 } statuses)
-        {
-            filters.Add($"status IN ({string.Join(", ", statuses.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))})");
-        }
-
-        if (query.CreatedFrom is { } from)
-        {
-            filters.Add("created_at >= $from");
-            command.Parameters.AddWithValue("$from", from.ToUniversalTime().Ticks);
-        }
-
-        if (query.CreatedTo is { } to)
-        {
-            filters.Add("created_at < $to");
-            command.Parameters.AddWithValue("$to", to.ToUniversalTime().Ticks);
-        }
-
-        if (!string.IsNullOrEmpty(query.InstanceIdPrefix))
-        {
-            filters.Add("substr(instance_id, 1, length($prefix)) = $prefix");
-            command.Parameters.AddWithValue("$prefix", query.InstanceIdPrefix);
-        }
-
-        if (query.ContinuationToken is not null)
-        {
-            var (createdTicks, afterId) = ListContinuation.Parse(query.ContinuationToken);
-            filters.Add("(created_at < $ctCreated OR (created_at = $ctCreated AND instance_id < $ctId))");
-            command.Parameters.AddWithValue("$ctCreated", createdTicks);
-            command.Parameters.AddWithValue("$ctId", afterId);
-        }
-
-        var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
-        command.CommandText = $"SELECT {InstanceColumns} FROM instances {where} ORDER BY created_at DESC, instance_id DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", query.PageSize + 1);
-
-        var items = new List<WorkflowStatus>(query.PageSize);
-        string? next = null;
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var row = ReadInstance(reader);
-            if (items.Count == query.PageSize)
-            {
-                var last = items[^1];
-                next = ListContinuation.Create(last.CreatedAt.Ticks, last.InstanceId);
-                break;
-            }
-
-            items.Add(row.ToStatus(null));
-        }
-
-        return Task.FromResult(new WorkflowPage(items, next));
     }
 
     public async ValueTask DisposeAsync()
@@ -450,18 +203,49 @@ internal sealed class SqliteWorkflowStore : IWorkflowStore
         SqliteConnection.ClearAllPools();
     }
 
-    private const string InstanceColumns = "instance_id, name, status, created_at, updated_at, completed_at, input, output, failure";
+    internal const string InstanceColumns =
+        "instance_id, name, status, created_at, updated_at, completed_at, input, output, failure, version, parent_instance_id, custom_status, status_reason";
 
-    private static InstanceRow ReadInstance(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        (WorkflowRuntimeStatus)reader.GetInt32(2),
-        new DateTime(reader.GetInt64(3), DateTimeKind.Utc),
-        new DateTime(reader.GetInt64(4), DateTimeKind.Utc),
-        reader.IsDBNull(5) ? null : new DateTime(reader.GetInt64(5), DateTimeKind.Utc),
-        reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7),
-        reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<FailureDetails>(reader.GetString(8), BatonJson.Options));
+    internal static InstanceRow ReadInstance(SqliteDataReader reader, SqliteConnection connection)
+    {
+        var instanceId = reader.GetString(0);
+        string? Payload(int column) => reader.IsDBNull(column) ? null : PayloadOffloader.Resolve(reader.GetString(column), h => LoadPayload(connection, instanceId, h));
+        return new InstanceRow(
+            instanceId,
+            reader.GetString(1),
+            (WorkflowRuntimeStatus)reader.GetInt32(2),
+            new DateTime(reader.GetInt64(3), DateTimeKind.Utc),
+            new DateTime(reader.GetInt64(4), DateTimeKind.Utc),
+            reader.IsDBNull(5) ? null : new DateTime(reader.GetInt64(5), DateTimeKind.Utc),
+            Payload(6),
+            Payload(7),
+            reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<FailureDetails>(reader.GetString(8), BatonJson.Options))
+        {
+            Version = reader.GetInt32(9),
+            ParentInstanceId = reader.IsDBNull(10) ? null : reader.GetString(10),
+            CustomStatus = reader.IsDBNull(11) ? null : reader.GetString(11),
+            StatusReason = reader.IsDBNull(12) ? null : reader.GetString(12),
+        };
+    }
+
+    /// <summary>Deserialises a stored event, resolving its payload references.</summary>
+    private static HistoryEvent ReadEvent(string json, string instanceId, SqliteConnection connection)
+    {
+        var e = JsonSerializer.Deserialize<HistoryEvent>(json, BatonJson.Options)!;
+        return PayloadOffloader.MayReference(json) ? PayloadOffloader.Resolve(e, h => LoadPayload(connection, instanceId, h)) : e;
+    }
+
+    private static string LoadPayload(SqliteConnection connection, string instanceId, string hash)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM payloads WHERE instance_id = $id AND hash = $hash";
+        command.Parameters.AddWithValue("$id", instanceId);
+        command.Parameters.AddWithValue("$hash", hash);
+        return command.ExecuteScalar() as string ?? throw new InvalidOperationException($"The payload {hash} of instance '{instanceId}' is missing from the store.");
+    }
+
+    private string Serialize(HistoryEvent e, string instanceId, List<PayloadRow> payloads) =>
+        JsonSerializer.Serialize(_payloads.Offload(e, instanceId, payloads), BatonJson.Options);
 
     private SqliteConnection OpenReader()
     {

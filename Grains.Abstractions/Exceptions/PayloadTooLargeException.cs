@@ -1,0 +1,15 @@
+namespace Baton;
+
+/// <summary>A payload (input, output, result or event data) is larger than the configured limit for one payload.</summary>
+/// <param name="what">Which payload, for example "the input of workflow 'Order'".</param>
+/// <param name="bytes">Its size in UTF-8 bytes.</param>
+/// <param name="limit">The limit in bytes.</param>
+public sealed class PayloadTooLargeException(string what, long bytes, long limit)
+    : BatonException($"{char.ToUpperInvariant(what[0])}{what[1..]} is {bytes:N0} bytes, more than the limit of {limit:N0} bytes for one payload.")
+{
+    /// <summary>Its size in UTF-8 bytes.</summary>
+    public long Bytes { get; } = bytes;
+
+    /// <summary>The limit in bytes.</summary>
+    public long Limit { get; } = limit;
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using Baton.Serialization;
+
+namespace Baton.Silo.Storage.Sqlite;
+
+/// <summary>A WHERE clause over the instances table, with its parameters in order of first appearance.</summary>
+internal sealed class SqliteInstanceFilter
+{
+    private readonly List<string> _clauses = new();
+    private readonly List<(string Name, object? Value)> _parameters = new();
+
+    public static SqliteInstanceFilter For(string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? createdFrom, DateTime? createdTo, string? idPrefix)
+    {
+        var filter = new SqliteInstanceFilter();
+        if (name is not null)
+        {
+            filter.Add("name = $name", ("$name", name));
+        }
+
+        if (statuses is { Count: > 0 })
+        {
+            filter.Add($"status IN ({string.Join(", ", statuses.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))})");
+        }
+
+        if (createdFrom is { } from)
+        {
+            filter.Add("created_at >= $from", ("$from", from.ToUniversalTime().Ticks));
+        }
+
+        if (createdTo is { } to)
+        {
+            filter.Add("created_at < $to", ("$to", to.ToUniversalTime().Ticks));
+        }
+
+        if (!string.IsNullOrEmpty(idPrefix))
+        {
+            filter.Add("substr(instance_id, 1, length($prefix)) = $prefix", ("$prefix", idPrefix));
+        }
+
+        return filter;
+    }
+
+    public SqliteInstanceFilter CustomStatus(string? value)
+    {
+        if (value is not null)
+        {
+            // A plain string matches a string status as well as raw JSON.
+            Add("(custom_status = $custom OR custom_status = $customString)", ("$custom", value), ("$customString", JsonSerializer.Serialize(value, BatonJson.Options)));
+        }
+
+        return this;
+    }
+
+    public SqliteInstanceFilter After(string? continuationToken)
+    {
+        if (continuationToken is not null)
+        {
+            var (createdTicks, afterId) = ListContinuation.Parse(continuationToken);
+            Add("(created_at < $ctCreated OR (created_at = $ctCreated AND instance_id < $ctId))", ("$ctCreated", createdTicks), ("$ctId", afterId));
+        }
+
+        return this;
+    }
+
+    public string Where => _clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", _clauses);
+
+    /// <summary>The parameter values in order of first appearance, followed by <paramref name="more"/>.</summary>
+    public object?[] Values(params object?[] more) => _parameters.Select(p => p.Value).Concat(more).ToArray();
+
+    private void Add(string clause, params (string Name, object? Value)[] parameters)
+    {
+        _clauses.Add(clause);
+        _parameters.AddRange(parameters);
+    }
+}

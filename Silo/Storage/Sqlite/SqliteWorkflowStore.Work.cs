@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+using Baton.History;
+using Baton.Serialization;
+
+namespace Baton.Silo.Storage.Sqlite;
+
+// Activity work items: claims by workers and results delivered through the store.
+internal sealed partial class SqliteWorkflowStore
+{
+    public async Task DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken)
+    {
+        var payloads = new List<PayloadRow>();
+        var body = Serialize(result, item.InstanceId, payloads);
+        var delivered = await Writer.WriteAsync(w =>
+        {
+            if (w.Statement("DELETE FROM work_items WHERE instance_id = $id AND step_id = $step").Execute(item.InstanceId, item.StepId) == 0)
+            {
+                return false; // Already answered, or withdrawn: recording it would be a second result.
+            }
+
+            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)")
+                .Execute(item.Partition, item.InstanceId, now.Ticks, body);
+            InsertPayloads(w, payloads);
+            return true;
+        }).ConfigureAwait(false);
+
+        if (delivered)
+        {
+            MessagesAdded?.Invoke(item.Partition);
+        }
+    }
+
+    public Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, int limit, DateTime liveSince, CancellationToken cancellationToken)
+    {
+        if (queues.Count == 0 || limit <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<WorkItem>>([]);
+        }
+
+        var queueParameters = string.Join(", ", queues.Select((_, i) => $"$q{i}"));
+        var select = $"""
+            SELECT instance_id, step_id, partition, queue, name, input, deliveries, start_to_close_ms, heartbeat_ms FROM work_items
+            WHERE queue IN ({queueParameters})
+              AND (lease_owner IS NULL OR lease_owner NOT IN (SELECT silo_id FROM silos WHERE active = 1 AND heartbeat_at >= $live))
+            LIMIT $limit
+            """;
+        var arguments = queues.Cast<object?>().Append(liveSince.Ticks).Append(limit).ToArray();
+        if (!AnyClaimable(select, arguments))
+        {
+            // Most polls find nothing: answering from a reader spares the writer a synced commit.
+            return Task.FromResult<IReadOnlyList<WorkItem>>([]);
+        }
+
+        return Writer.WriteAsync<IReadOnlyList<WorkItem>>(w =>
+        {
+            var claimed = new List<WorkItem>();
+            using (var reader = w.Statement(select).Query(arguments))
+            {
+                while (reader.Read())
+                {
+                    claimed.Add(new WorkItem(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
+                        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6) + 1)
+                    {
+                        StartToClose = reader.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(7)),
+                        HeartbeatTimeout = reader.IsDBNull(8) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(8)),
+                    });
+                }
+            }
+
+            var lease = w.Statement("UPDATE work_items SET lease_owner = $owner, deliveries = deliveries + 1 WHERE instance_id = $id AND step_id = $step");
+            var load = w.Statement("SELECT data FROM payloads WHERE instance_id = $id AND hash = $hash");
+            for (var i = 0; i < claimed.Count; i++)
+            {
+                var item = claimed[i];
+                lease.Execute(siloId, item.InstanceId, item.StepId);
+                if (PayloadOffloader.ReferencedHash(item.Input) is { } hash)
+                {
+                    claimed[i] = item with { Input = (string)load.Scalar(item.InstanceId, hash)! };
+                }
+            }
+
+            return claimed;
+        });
+    }
+
+    private bool AnyClaimable(string select, object?[] arguments)
+    {
+        using var connection = OpenReader();
+        using var exists = new PreparedStatement(connection, $"SELECT EXISTS ({select})");
+        return Convert.ToInt64(exists.Scalar(arguments), CultureInfo.InvariantCulture) == 1;
+    }
+}
