@@ -73,7 +73,8 @@ public sealed class TestSilo : IAsyncDisposable
             .AddWorkflow<TimerThenActivityWorkflow>()
             .AddWorkflow<ChangingWorkflow>()
             .AddActivity<FailingActivity>()
-            .AddActivity<Echo>();
+            .AddActivity<Echo>()
+            .AddFeatureWorkflows();
         register?.Invoke(baton);
         services?.Invoke(builder.Services);
         return builder.Build();
