@@ -25,6 +25,8 @@ public static class FeatureRegistration
         .AddWorkflow<CounterWorkflow>()
         .AddWorkflow<SuspendableWorkflow>()
         .AddWorkflow<EchoWorkflow>()
+        .AddWorkflow<RewindableWorkflow>()
+        .AddWorkflow<OversizeWorkflow>()
         .AddActivity<FlakyActivity>()
         .AddActivity<HangingActivity>()
         .AddActivity<SquareOrFail>()
