@@ -21,6 +21,38 @@ public sealed class CrashFanOut : Workflow<int, long>
     }
 }
 
+/// <summary>
+/// Runs CrashFanOut as a child, then an activity that fails its first attempt (retried on a durable timer),
+/// then waits for the "go" event that the host raised right after the start.
+/// </summary>
+public sealed class CrashComposite : Workflow<int, long>
+{
+    public override async Task<long> RunAsync(IWorkflowContext context, int k)
+    {
+        var child = await context.CallWorkflowAsync<long>(nameof(CrashFanOut), k);
+        var attempt = await context.CallActivityAsync<int>(nameof(FailsFirstAttempt), context.InstanceId, new ActivityOptions
+        {
+            Retry = new RetryPolicy { MaxAttempts = 3, FirstRetryInterval = TimeSpan.FromMilliseconds(100) },
+        });
+        var go = await context.WaitForEventAsync<int>("go");
+        return child + attempt * 1_000_000_000L + go;
+    }
+
+    /// <summary>The output instance <paramref name="k"/> must finish with: its child's, the attempt that succeeded (2), and the event's data.</summary>
+    public static long Expected(int k) => CrashFanOut.Expected(k) + 2_000_000_000L + k;
+}
+
+/// <summary>Fails the first attempt for each instance, as recorded in the execution log, and returns the attempt number.</summary>
+public sealed class FailsFirstAttempt(ExecutionLog log) : Activity<string, int>
+{
+    public override Task<int> RunAsync(ActivityContext context, string instanceId)
+    {
+        var attempt = log.Count($"flaky/{instanceId}") + 1;
+        log.Record($"flaky/{instanceId}");
+        return attempt == 1 ? throw new InvalidOperationException("the first attempt always fails") : Task.FromResult(attempt);
+    }
+}
+
 /// <summary>Squares a number slowly, logging each execution (instance and step) before it returns.</summary>
 public sealed class CountedSquare(ExecutionLog log) : Activity<int, long>
 {
@@ -45,6 +77,14 @@ public sealed class ExecutionLog(string path)
         }
     }
 
+    public int Count(string line)
+    {
+        lock (_lock)
+        {
+            return Read(path).Count(l => l == line);
+        }
+    }
+
     public static IReadOnlyList<string> Read(string path) =>
         File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).ToArray() : [];
 }
@@ -55,6 +95,6 @@ public static class CrashWorkflowsExtensions
     public static BatonBuilder AddCrashWorkflows(this BatonBuilder builder, string logPath)
     {
         builder.Services.AddSingleton(new ExecutionLog(logPath));
-        return builder.AddWorkflow<CrashFanOut>().AddActivity<CountedSquare>();
+        return builder.AddWorkflow<CrashFanOut>().AddActivity<CountedSquare>().AddWorkflow<CrashComposite>().AddActivity<FailsFirstAttempt>();
     }
 }

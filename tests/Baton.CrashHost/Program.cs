@@ -6,10 +6,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // A silo for the crash test: starts N CrashFanOut instances on the given file, prints STARTED, and runs
-// until it is killed. Usage: Baton.CrashHost --db PATH --log PATH --instances N
+// until it is killed. Usage: Baton.CrashHost --db PATH --log PATH --instances N [--composite]
+// (--composite starts CrashComposite instances, which run CrashFanOut as a child, retry and take an event).
 var db = Argument("--db");
 var log = Argument("--log");
 var instances = int.Parse(Argument("--instances"), System.Globalization.CultureInfo.InvariantCulture);
+var composite = args.Contains("--composite");
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
@@ -26,8 +28,19 @@ builder.Services
 using var host = builder.Build();
 await host.StartAsync();
 var client = host.Services.GetRequiredService<IWorkflowClient>();
-await Task.WhenAll(Enumerable.Range(0, instances).Select(k =>
-    client.StartAsync(nameof(CrashFanOut), k, new StartWorkflowOptions { InstanceId = $"crash-{k:D3}" })));
+await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
+{
+    if (composite)
+    {
+        // The event is raised at once, long before the workflow waits for it: it must be kept through the crash.
+        var id = await client.StartAsync(nameof(CrashComposite), k, new StartWorkflowOptions { InstanceId = $"composite-{k:D3}" });
+        await client.RaiseEventAsync(id, "go", k);
+    }
+    else
+    {
+        await client.StartAsync(nameof(CrashFanOut), k, new StartWorkflowOptions { InstanceId = $"crash-{k:D3}" });
+    }
+}));
 Console.WriteLine("STARTED");
 await host.WaitForShutdownAsync();
 

@@ -49,6 +49,44 @@ public sealed class CrashTests
         Assert.True(executions.Values.Sum() > executions.Count - 1, "Sanity: every step ran at least once.");
     }
 
+    [Fact]
+    public async Task Silo_KilledMidFlight_ChildrenRetriesAndEventsAreNeitherLostNorDoubled()
+    {
+        const int parents = 100;
+        var db = TestSilo.NewDatabasePath();
+        var log = Path.Combine(Path.GetDirectoryName(db)!, "executions.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+
+        using (var child = StartCrashHost(db, log, parents, "--composite"))
+        {
+            await WaitFor(() => ExecutionLog.Read(log).Count(l => l.StartsWith("flaky/", StringComparison.Ordinal)) >= 1, child, TimeSpan.FromSeconds(90));
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+
+        Assert.True(CountFinished(db, "composite-%") < parents, "Every parent finished before the kill; the test proves nothing.");
+
+        await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
+        await Eventually.WaitUntil(async () =>
+            (await silo.Client.ListAsync(new WorkflowQuery { InstanceIdPrefix = "composite-", Statuses = [WorkflowRuntimeStatus.Completed], PageSize = 1000 }))
+                .Items.Count(i => i.ParentInstanceId is null) == parents,
+            TimeSpan.FromSeconds(120));
+
+        var executions = ExecutionLog.Read(log).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        for (var k = 0; k < parents; k++)
+        {
+            var id = $"composite-{k:D3}";
+            var status = (await silo.Client.GetStatusAsync(id, includeHistory: true))!;
+            Assert.Equal(CrashComposite.Expected(k), status.ReadOutput<long>());
+            Assert.Single(status.History!, e => e is ChildWorkflowScheduled);
+            Assert.Single(status.History!, e => e is EventRaised);
+            AssertNoStepRecordedTwice((await silo.Client.GetStatusAsync($"{id}:0", includeHistory: true))!);
+            Assert.InRange(executions[$"flaky/{id}"], 2, 3);
+        }
+
+        Assert.All(executions.Where(e => !e.Key.StartsWith("flaky/", StringComparison.Ordinal)), e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
+    }
+
     private static void AssertNoStepRecordedTwice(WorkflowStatus status)
     {
         var history = status.History!;
@@ -62,7 +100,7 @@ public sealed class CrashTests
         Assert.Equal(scheduled.Order(), completed.Order());
     }
 
-    private static Process StartCrashHost(string db, string log)
+    private static Process StartCrashHost(string db, string log, int instances = Instances, params string[] extra)
     {
         var hostDll = Path.Combine(AppContext.BaseDirectory, "Baton.CrashHost.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -71,7 +109,7 @@ public sealed class CrashTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { hostDll, "--db", db, "--log", log, "--instances", Instances.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { hostDll, "--db", db, "--log", log, "--instances", instances.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }
@@ -102,12 +140,13 @@ public sealed class CrashTests
         }
     }
 
-    private static long CountFinished(string db)
+    private static long CountFinished(string db, string idPattern = "%")
     {
         using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM instances WHERE status = 2";
+        command.CommandText = "SELECT count(*) FROM instances WHERE status = 2 AND instance_id LIKE $pattern";
+        command.Parameters.AddWithValue("$pattern", idPattern);
         return (long)command.ExecuteScalar()!;
     }
 }
