@@ -14,6 +14,9 @@ internal abstract class PendingCall(int stepId)
     /// <summary>The registration of the cancellation token the call was made with.</summary>
     public CancellationTokenRegistration Cancellation { get; set; }
 
+    /// <summary>True when the call is an activity that a worker may be running; ending the instance signals it.</summary>
+    public virtual bool RunsOnWorker => false;
+
     /// <summary>True when the call keeps rows beside its work item (timers, a callback) that must be removed once it is answered.</summary>
     public virtual bool HasSideRows => false;
 
@@ -33,6 +36,8 @@ internal abstract class PendingCall(int stepId)
 internal sealed class PendingActivity<T>(ActivityWork work) : PendingCall(work.StepId)
 {
     public TaskCompletionSource<T> Source { get; } = new();
+
+    public override bool RunsOnWorker => true;
 
     public override bool Accepts(HistoryEvent answer) => answer is ActivityCompleted or ActivityFailed;
 

@@ -18,7 +18,7 @@ public sealed record TurnResult(
     /// <summary>True when the stored history must be replaced by <see cref="NewEvents"/> (continue-as-new, rewind).</summary>
     public bool HistoryReset { get; init; }
 
-    /// <summary>Steps whose timers, callback and work item are no longer needed (answered or cancelled).</summary>
+    /// <summary>Steps whose timers, callback and work item are no longer needed (answered or cancelled; when the run ends, its pending activities).</summary>
     public IReadOnlyList<int> ClosedSteps { get; init; } = [];
 
     /// <summary>True when every timer, callback and work item of the instance is no longer needed (it finished or continued as new).</summary>

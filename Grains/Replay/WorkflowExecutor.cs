@@ -722,6 +722,7 @@ public sealed class WorkflowExecutor
         _newEvents.Clear();
         _newWork.RemoveAll(w => w is not ChildWork);
         _closedSteps.Clear();
+        ClosePendingActivities();
         _outgoing.Add(new OutgoingMessage(InstanceId, start));
         _outgoing.AddRange(carried.Select(e => new OutgoingMessage(InstanceId, e)));
         _pending.Clear();
@@ -766,9 +767,22 @@ public sealed class WorkflowExecutor
                 : new ChildWorkflowFailed(parent.StepId, failure)));
         }
 
+        ClosePendingActivities();
         _pending.Clear();
         _stepsToRun.Clear();
         _closeAll |= !_replaying;
+    }
+
+    /// <summary>Closes the activities still pending as the run ends, so that the silo signals exactly their running attempts.</summary>
+    private void ClosePendingActivities()
+    {
+        foreach (var (stepId, call) in _pending)
+        {
+            if (call.RunsOnWorker)
+            {
+                CloseStep(stepId);
+            }
+        }
     }
 
     private void Append(HistoryEvent e) => _newEvents.Add(e);

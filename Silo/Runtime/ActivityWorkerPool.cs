@@ -49,15 +49,12 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
         }
     }
 
-    /// <summary>Cancels queued and running attempts of an instance's steps (all of them when <paramref name="steps"/> is null).</summary>
-    public void Cancel(string instanceId, IReadOnlyList<int>? steps)
+    /// <summary>Cancels queued and running attempts of an instance's steps.</summary>
+    public void Cancel(string instanceId, IReadOnlyList<int> steps)
     {
-        var keys = steps is null
-            ? _live.Keys.Where(k => k.InstanceId == instanceId).ToList()
-            : steps.Select(s => (instanceId, s)).ToList();
-        foreach (var key in keys)
+        foreach (var step in steps)
         {
-            if (_live.TryGetValue(key, out var cancel))
+            if (_live.TryGetValue((instanceId, step), out var cancel))
             {
                 cancel.Cancel();
             }

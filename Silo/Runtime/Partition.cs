@@ -436,11 +436,7 @@ internal sealed class Partition
             activation.Executor.AcknowledgeCommit();
             activation.LastUsed = now;
             _silo.Metrics.OnTurnCommitted(turn.NewEvents.Count);
-            if (turn.CloseAll)
-            {
-                _silo.Workers.Cancel(round.InstanceId, null);
-            }
-            else if (turn.ClosedSteps.Count > 0)
+            if (turn.ClosedSteps.Count > 0)
             {
                 _silo.Workers.Cancel(round.InstanceId, turn.ClosedSteps);
             }

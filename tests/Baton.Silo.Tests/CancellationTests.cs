@@ -20,4 +20,20 @@ public sealed class CancellationTests
         Assert.Equal(0, await Db.CountAsync(silo.DatabasePath, "work_items", id));
         await Eventually.WaitUntil(() => Task.FromResult(Probe.Count(key + "/cancelled") == 1));
     }
+
+    [Fact]
+    public async Task Terminate_SignalsTheInstancesRunningActivity_AndWithdrawsItsWorkItem()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var key = Guid.NewGuid().ToString();
+        var id = await silo.Client.StartAsync(nameof(CancellingWorkflow), key);
+        await Eventually.WaitUntil(() => Task.FromResult(Probe.Count(key) == 1));
+
+        await silo.Client.TerminateAsync(id, "stop");
+        await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
+
+        await Eventually.WaitUntil(() => Task.FromResult(Probe.Count(key + "/cancelled") == 1));
+        Assert.Equal(0, await Db.CountAsync(silo.DatabasePath, "work_items", id));
+        Assert.Equal(0, await Db.CountAsync(silo.DatabasePath, "messages", id));
+    }
 }

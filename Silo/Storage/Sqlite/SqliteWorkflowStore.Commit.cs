@@ -94,7 +94,8 @@ internal sealed partial class SqliteWorkflowStore
                 w.Statement("DELETE FROM callbacks WHERE instance_id = $id").Execute(id);
             }
 
-            foreach (var step in commit.ClosedSteps)
+            // CloseAll already removed every step's rows.
+            foreach (var step in commit.CloseAll ? [] : commit.ClosedSteps)
             {
                 deleteWorkItem.Execute(id, step);
                 w.Statement("DELETE FROM messages WHERE instance_id = $id AND step_id = $step").Execute(id, step);
