@@ -32,7 +32,8 @@ public sealed class CrashComposite : Workflow<int, long>
         var child = await context.CallWorkflowAsync<long>(nameof(CrashFanOut), k);
         var attempt = await context.CallActivityAsync<int>(nameof(FailsFirstAttempt), context.InstanceId, new ActivityOptions
         {
-            Retry = new RetryPolicy { MaxAttempts = 3, FirstRetryInterval = TimeSpan.FromMilliseconds(100) },
+            // Long enough that every parent is waiting on its durable retry timer when the test kills the host.
+            Retry = new RetryPolicy { MaxAttempts = 3, FirstRetryInterval = TimeSpan.FromSeconds(2) },
         });
         var go = await context.WaitForEventAsync<int>("go");
         return child + attempt * 1_000_000_000L + go;
