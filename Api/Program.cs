@@ -1,21 +1,40 @@
-using System.Text.Json.Serialization;
-using Baton.Api.Routes;
+using Baton.Api.Access;
+using Baton.Api.Hosting;
 using Baton.Silo.Hosting;
 
 // Baton's main node: the HTTP API in front of a silo on the embedded SQLite store.
 // Options bind from the "Baton" configuration section; the store file is <Baton:DataDirectory>/baton.db.
+if (args is ["hash-key", var key])
+{
+    Console.WriteLine(ApiKeyHash.Compute(key));
+    return 0;
+}
+
+if (args is ["new-key"])
+{
+    var newKey = ApiKeyHash.NewKey();
+    Console.WriteLine($"key:  {newKey}\nhash: {ApiKeyHash.Compute(newKey)}");
+    return 0;
+}
+
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5080");
-builder.Services.AddProblemDetails();
-builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+var apiOptions = ApiServiceCollectionExtensions.ReadOptions(builder.Configuration);
+var urls = BindAddressGuard.UrlsOf(builder.Configuration);
+if (BindAddressGuard.Refusal(urls, apiOptions.Access) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 2;
+}
+
+builder.WebHost.UseUrls(builder.Configuration["urls"] ?? BindAddressGuard.DefaultUrls);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = apiOptions.MaxRequestBodyBytes + 1);
 builder.Services.AddBatonNode(builder.Configuration);
+builder.Services.AddBatonApi(builder.Configuration);
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapHealth();
-app.MapInstances();
+app.UseBatonApi();
 app.Run();
+return 0;
 
 /// <summary>The API host's entry point, public for WebApplicationFactory.</summary>
 public partial class Program;

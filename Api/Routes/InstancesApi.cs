@@ -1,88 +1,132 @@
-using System.Text.Json;
+using Baton.Api.Access;
+using Baton.Api.Hosting;
+using Baton.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Baton.Api.Routes;
 
 /// <summary>
-/// The start and status routes in the Durable Functions management API shape, under
-/// /runtime/webhooks/durabletask. Errors are RFC 7807 problem details.
+/// Starting, reading, listing, counting and purging instances, in the Durable Functions management API shape under
+/// <c>/runtime/webhooks/durabletask</c>. Errors are problem details (see <see cref="BatonProblems"/>).
 /// </summary>
 internal static class InstancesApi
 {
-    private const string Prefix = "/runtime/webhooks/durabletask";
-
     public static void MapInstances(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Prefix);
-        group.MapPost("/orchestrators/{name}/{instanceId?}", StartAsync);
-        group.MapGet("/instances/{instanceId}", GetAsync);
+        var read = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Read).WithTags("Instances");
+        read.MapGet("/instances/{instanceId}", GetAsync);
+        read.MapGet("/instances", ListAsync);
+        read.MapGet("/counts", CountAsync);
+
+        var operate = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Operate).WithTags("Instances");
+        operate.MapPost("/orchestrators/{name}/{instanceId?}", StartAsync);
+        operate.MapDelete("/instances/{instanceId}", PurgeOneAsync);
+        operate.MapDelete("/instances", PurgeManyAsync);
     }
 
-    private static async Task<Results<Accepted<StartedInstance>, ProblemHttpResult>> StartAsync(
-        string name, string? instanceId, HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an instance and answers 202 with its management URIs; with <c>timeout</c> (seconds), waits that long and answers
+    /// 200 with the final status when it finishes in time. A taken id is a 409 unless <c>ifExists=returnExisting</c>. Shared by
+    /// the typed starter routes.
+    /// </summary>
+    public static async Task<Results<Accepted<ManagementUris>, Ok<DurableStatus>>> StartAndAnswerAsync(
+        string name, string? instanceId, object? input, double? timeout, HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
     {
-        JsonElement? input = null;
-        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        // Durable Functions answers a start on a taken id with a conflict; ifExists=returnExisting makes the start idempotent.
+        var ifExists = request.Query["ifExists"].ToString() switch
+        {
+            "" or "fail" => InstanceIdReusePolicy.Fail,
+            "returnExisting" => InstanceIdReusePolicy.ReturnExisting,
+            var other => throw new ArgumentException($"ifExists must be 'fail' or 'returnExisting', not '{other}'."),
+        };
+        if (timeout is < 0 or > 3600)
+        {
+            throw new ArgumentException($"timeout must be between 0 and 3600 seconds, not {timeout}.");
+        }
+
+        var id = await client.StartAsync(name, input, new StartWorkflowOptions { InstanceId = instanceId, IfExists = ifExists }, cancellationToken);
+        var uris = ManagementUris.For(request, id);
+        if (timeout is > 0 and var seconds)
         {
             try
             {
-                using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-                input = document.RootElement.Clone();
+                var finished = await client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(seconds), cancellationToken);
+                return TypedResults.Ok(DurableStatus.From(finished));
             }
-            catch (JsonException ex)
+            catch (TimeoutException)
             {
-                return Problem(StatusCodes.Status400BadRequest, "Malformed JSON.", $"The request body is not valid JSON: {ex.Message}");
             }
         }
 
-        try
-        {
-            var id = await client.StartAsync(name, input, new StartWorkflowOptions { InstanceId = instanceId }, cancellationToken);
-            var statusUri = $"{request.Scheme}://{request.Host}{Prefix}/instances/{Uri.EscapeDataString(id)}";
-            return TypedResults.Accepted(statusUri, new StartedInstance(id, statusUri));
-        }
-        catch (WorkflowNotRegisteredException ex)
-        {
-            return Problem(StatusCodes.Status404NotFound, "Unknown workflow.", ex.Message);
-        }
-        catch (Exception ex) when (ex is InvalidInstanceIdException or InvalidWorkflowInputException)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid request.", ex.Message);
-        }
+        return TypedResults.Accepted(uris.StatusQueryGetUri, uris);
     }
 
-    private static async Task<Results<Ok<WorkflowStatus>, Accepted<WorkflowStatus>, ProblemHttpResult>> GetAsync(
-        string instanceId, bool? showHistory, HttpResponse response, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<ManagementUris>, Ok<DurableStatus>>> StartAsync(
+        string name, string? instanceId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
     {
-        WorkflowStatus? status;
-        try
+        var input = await body.ReadJsonAsync(request, cancellationToken);
+        return await StartAndAnswerAsync(name, instanceId, input, timeout, request, client, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<DurableStatus>, Accepted<DurableStatus>>> GetAsync(
+        string instanceId, bool? showHistory, bool? showInput, double? waitSeconds, HttpContext context, IWorkflowClient client,
+        IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        if (waitSeconds is > 0 and var wait)
         {
-            status = await client.GetStatusAsync(instanceId, showHistory ?? false, cancellationToken);
-        }
-        catch (InvalidInstanceIdException ex)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid instance id.", ex.Message);
+            // Long polling: hold the request until the instance finishes or the wait ends, then answer as usual.
+            var limit = TimeSpan.FromSeconds(Math.Min(wait, options.Value.MaxLongPoll.TotalSeconds));
+            try
+            {
+                await client.WaitForCompletionAsync(instanceId, limit, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
-        if (status is null)
-        {
-            return Problem(StatusCodes.Status404NotFound, "Unknown instance.", $"No workflow instance has the id '{instanceId}'.");
-        }
-
+        var status = await client.GetStatusAsync(instanceId, showHistory ?? false, cancellationToken)
+            ?? throw new InstanceNotFoundException(instanceId);
+        var payload = DurableStatus.From(status, showInput ?? true);
         if (status.RuntimeStatus.IsTerminal())
         {
-            return TypedResults.Ok(status);
+            return TypedResults.Ok(payload);
         }
 
-        response.Headers.RetryAfter = "1";
-        return TypedResults.Accepted((string?)null, status);
+        context.Response.Headers.RetryAfter = "1";
+        return TypedResults.Accepted(ManagementUris.For(context.Request, instanceId).StatusQueryGetUri, payload);
     }
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+    private static async Task<Ok<DurableStatus[]>> ListAsync(bool? showInput, HttpContext context, IWorkflowClient client, CancellationToken cancellationToken)
+    {
+        var page = await client.ListAsync(InstanceQueries.Listing(context.Request), cancellationToken);
+        if (page.ContinuationToken is { } next)
+        {
+            context.Response.Headers[InstanceQueries.ContinuationHeader] = next;
+        }
 
-    /// <summary>The body of a 202 answer to a start.</summary>
-    /// <param name="Id">The instance id.</param>
-    /// <param name="StatusQueryGetUri">Where to poll the instance's status.</param>
-    internal sealed record StartedInstance(string Id, string StatusQueryGetUri);
+        return TypedResults.Ok(page.Items.Select(s => DurableStatus.From(s, showInput ?? false)).ToArray());
+    }
+
+    private static async Task<Ok<StatusCounts>> CountAsync(HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
+    {
+        var counts = await client.CountByStatusAsync(InstanceQueries.Listing(request), cancellationToken);
+        return TypedResults.Ok(new StatusCounts(counts.Values.Sum(), counts.ToDictionary(c => c.Key.ToString(), c => c.Value)));
+    }
+
+    private static async Task<Ok<PurgeResult>> PurgeOneAsync(string instanceId, IWorkflowClient client, CancellationToken cancellationToken)
+    {
+        await client.PurgeAsync(instanceId, cancellationToken);
+        return TypedResults.Ok(new PurgeResult(1));
+    }
+
+    private static async Task<Ok<PurgeResult>> PurgeManyAsync(HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new PurgeResult(await client.PurgeAsync(InstanceQueries.Purge(request), cancellationToken)));
+
+    /// <summary>The answer to a count: the total and each status's count.</summary>
+    internal sealed record StatusCounts(long Total, IReadOnlyDictionary<string, long> ByStatus);
+
+    /// <summary>The answer to a purge, in the Durable Functions field name.</summary>
+    internal sealed record PurgeResult(int InstancesDeleted);
 }

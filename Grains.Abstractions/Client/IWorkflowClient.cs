@@ -41,6 +41,12 @@ public interface IWorkflowClient
     /// <exception cref="ArgumentException">The page size is out of range or the continuation token is not one Baton issued.</exception>
     Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>Counts the instances matching <paramref name="query"/>'s filters, by runtime status (paging is ignored).</summary>
+    /// <param name="query">Filters.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The count of each status that has at least one instance.</returns>
+    Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Raises an outside event to a running instance; a wait of the same name takes it, now or later.</summary>
     /// <param name="instanceId">The instance.</param>
     /// <param name="eventName">The event name (case-insensitive).</param>

@@ -3,4 +3,8 @@ namespace Baton;
 /// <summary>A callback token is malformed or its signature does not verify: it was not issued by this cluster, or it was altered.</summary>
 /// <param name="reason">What is wrong with it.</param>
 public sealed class InvalidCallbackTokenException(string reason)
-    : BatonException($"The callback token is not valid: {reason}.");
+    : BatonException($"The callback token is not valid: {reason}.")
+{
+    /// <summary>What is wrong with it.</summary>
+    public string Reason { get; } = reason;
+}

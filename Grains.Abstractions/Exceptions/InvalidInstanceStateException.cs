@@ -16,4 +16,7 @@ public sealed class InvalidInstanceStateException(string instanceId, WorkflowRun
 
     /// <summary>What was asked.</summary>
     public string Operation { get; } = operation;
+
+    /// <summary>Why it was refused, for a person.</summary>
+    public string Rule { get; } = rule;
 }

@@ -1,16 +1,46 @@
 namespace Baton;
 
-/// <summary>A workflow's input does not deserialise to the type the workflow declares.</summary>
-/// <param name="workflowName">The workflow being started.</param>
-/// <param name="expectedType">The declared input type.</param>
-/// <param name="reason">What the deserialiser said.</param>
-/// <param name="inner">The deserialiser's exception.</param>
-public sealed class InvalidWorkflowInputException(string workflowName, Type expectedType, string reason, Exception? inner = null)
-    : BatonException($"The input for workflow '{workflowName}' is not a valid {expectedType.Name}: {reason}", inner)
+/// <summary>A workflow's input does not deserialise to the type the workflow declares, or fails its validation rules.</summary>
+public sealed class InvalidWorkflowInputException : BatonException
 {
-    /// <summary>The workflow being started.</summary>
-    public string WorkflowName { get; } = workflowName;
+    /// <summary>Creates the exception for an input that does not deserialise.</summary>
+    /// <param name="workflowName">The workflow being started.</param>
+    /// <param name="expectedType">The declared input type.</param>
+    /// <param name="reason">What the deserialiser said.</param>
+    /// <param name="inner">The deserialiser's exception.</param>
+    public InvalidWorkflowInputException(string workflowName, Type expectedType, string reason, Exception? inner = null)
+        : this(workflowName, expectedType.Name, reason, null, inner)
+    {
+        ExpectedType = expectedType;
+    }
 
-    /// <summary>The declared input type.</summary>
-    public Type ExpectedType { get; } = expectedType;
+    /// <summary>Creates the exception from its parts, as the HTTP client does from a problem details answer.</summary>
+    /// <param name="workflowName">The workflow being started.</param>
+    /// <param name="expectedTypeName">The declared input type's name.</param>
+    /// <param name="reason">What is wrong with the input.</param>
+    /// <param name="errors">The validation errors by field, when the input deserialised but broke its rules.</param>
+    /// <param name="inner">The underlying exception.</param>
+    public InvalidWorkflowInputException(string workflowName, string expectedTypeName, string reason, IReadOnlyDictionary<string, string[]>? errors = null, Exception? inner = null)
+        : base($"The input for workflow '{workflowName}' is not a valid {expectedTypeName}: {reason}", inner)
+    {
+        WorkflowName = workflowName;
+        ExpectedTypeName = expectedTypeName;
+        Reason = reason;
+        Errors = errors ?? new Dictionary<string, string[]>();
+    }
+
+    /// <summary>The workflow being started.</summary>
+    public string WorkflowName { get; }
+
+    /// <summary>The declared input type, when known in this process (null when the error came over HTTP).</summary>
+    public Type? ExpectedType { get; }
+
+    /// <summary>The declared input type's name.</summary>
+    public string ExpectedTypeName { get; }
+
+    /// <summary>What is wrong with the input.</summary>
+    public string Reason { get; }
+
+    /// <summary>The validation errors by field (empty when the input did not deserialise at all).</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
 }

@@ -7,6 +7,9 @@ namespace Baton;
 public sealed class PayloadTooLargeException(string what, long bytes, long limit)
     : BatonException($"{char.ToUpperInvariant(what[0])}{what[1..]} is {bytes:N0} bytes, more than the limit of {limit:N0} bytes for one payload.")
 {
+    /// <summary>Which payload.</summary>
+    public string What { get; } = what;
+
     /// <summary>Its size in UTF-8 bytes.</summary>
     public long Bytes { get; } = bytes;
 

@@ -37,8 +37,15 @@ public sealed class BatonOptions
     /// <summary>The largest payload accepted; a larger one is refused with <see cref="PayloadTooLargeException"/>. Default: 16 MiB.</summary>
     public long MaxPayloadBytes { get; set; } = Baton.Grains.Replay.PayloadLimit.DefaultMaxBytes;
 
+    /// <summary>
+    /// How long status events stay in the log for server-sent event clients to catch up on after a reconnect. An event a
+    /// configured webhook has not yet received is kept however old. Default: 1 hour.
+    /// </summary>
+    public TimeSpan StatusEventRetention { get; set; } = TimeSpan.FromHours(1);
+
     internal void Validate()
     {
+        Require(StatusEventRetention > TimeSpan.Zero, nameof(StatusEventRetention), "must be positive");
         Require(LargePayloadThreshold >= 1024, nameof(LargePayloadThreshold), "must be at least 1 KiB");
         Require(MaxPayloadBytes >= LargePayloadThreshold && MaxPayloadBytes <= 1L << 30, nameof(MaxPayloadBytes), "must be at least LargePayloadThreshold and at most 1 GiB");
         Require(PartitionCount is >= 1 and <= 4096, nameof(PartitionCount), "must be between 1 and 4,096");

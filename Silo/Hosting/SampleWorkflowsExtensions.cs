@@ -5,7 +5,7 @@ namespace Baton.Silo.Hosting;
 /// <summary>Registers the sample workflows that ship with Baton.</summary>
 public static class SampleWorkflowsExtensions
 {
-    /// <summary>Registers the chaining, fan-out and durable-timer samples and their activities.</summary>
+    /// <summary>Registers the chaining, fan-out, durable-timer and order-approval samples and their activities.</summary>
     /// <param name="builder">The Baton builder.</param>
     /// <returns>The builder.</returns>
     public static BatonBuilder AddSampleWorkflows(this BatonBuilder builder)
@@ -14,6 +14,7 @@ public static class SampleWorkflowsExtensions
         return builder
             .AddWorkflow<GreetingChain>().AddActivity<SayHello>()
             .AddWorkflow<SquareSum>().AddActivity<Square>()
-            .AddWorkflow<Reminder>().AddActivity<SendReminder>();
+            .AddWorkflow<Reminder>().AddActivity<SendReminder>()
+            .AddWorkflow<OrderApproval>().AddActivity<PlaceOrder>();
     }
 }

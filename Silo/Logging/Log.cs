@@ -4,7 +4,7 @@ namespace Baton.Silo.Logging;
 
 /// <summary>
 /// Every log message of the silo, source-generated. Event ids by area: 1000–1099 silo and leases,
-/// 1100–1199 partitions and instances, 1200–1299 activity workers, 1300–1399 store.
+/// 1100–1199 partitions and instances, 1200–1299 activity workers, 1300–1399 store; the API host uses 2000–2099 (webhooks).
 /// </summary>
 internal static partial class Log
 {

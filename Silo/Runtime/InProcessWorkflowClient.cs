@@ -84,6 +84,13 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
         return await silo.Store.ListAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await silo.Store.CountByStatusAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);

@@ -23,6 +23,7 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
     private readonly Lock _partitionsLock = new();
     private readonly Lock _stopLock = new();
     private Task _leaseLoop = Task.CompletedTask;
+    private DateTime _lastPrune = DateTime.MinValue;
     private Task? _stop;
     private bool _started;
 
@@ -270,6 +271,7 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
             {
                 await Task.Delay(period, Time, _stopping.Token).ConfigureAwait(false);
                 await RenewLeasesAsync(_stopping.Token).ConfigureAwait(false);
+                await PruneStatusEventsAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -280,6 +282,18 @@ internal sealed class SiloRuntime : IHostedService, IAsyncDisposable
                 Log.LeaseRenewalFailed(Logger, ex);
             }
         }
+    }
+
+    private async Task PruneStatusEventsAsync(CancellationToken cancellationToken)
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        if (now - _lastPrune < Options.StatusEventRetention / 10)
+        {
+            return;
+        }
+
+        _lastPrune = now;
+        await Store.PruneStatusEventsAsync(now - Options.StatusEventRetention, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)

@@ -72,4 +72,22 @@ internal interface IWorkflowStore : IAsyncDisposable
     Task DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken);
 
     Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Reads the status event log after <paramref name="afterSequence"/>, oldest first.</summary>
+    Task<IReadOnlyList<WorkflowStatusEvent>> ReadStatusEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The sequence number of the newest status event, or 0 when the log is empty.</summary>
+    Task<long> GetLastStatusEventAsync(CancellationToken cancellationToken);
+
+    /// <summary>The last status event delivered to <paramref name="subscriber"/>, or null when it has no cursor yet.</summary>
+    Task<long?> GetEventCursorAsync(string subscriber, CancellationToken cancellationToken);
+
+    /// <summary>Records that <paramref name="subscriber"/> has received every event up to <paramref name="sequence"/>; a cursor never moves back.</summary>
+    Task SetEventCursorAsync(string subscriber, long sequence, CancellationToken cancellationToken);
+
+    /// <summary>Deletes status events older than <paramref name="olderThan"/> that every subscriber has received.</summary>
+    Task<int> PruneStatusEventsAsync(DateTime olderThan, CancellationToken cancellationToken);
+
+    /// <summary>Counts the instances matching the query's filters (paging ignored), by runtime status.</summary>
+    Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken);
 }

@@ -1,17 +1,30 @@
+using Baton.Silo.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace Baton.Api.Tests;
 
-/// <summary>The API host in memory, on a SQLite file of its own that is deleted afterwards.</summary>
-public sealed class BatonApiFactory : WebApplicationFactory<Program>
+/// <summary>The API host in memory, on a SQLite file of its own that is deleted afterwards, with the test workflows registered.</summary>
+public class BatonApiFactory : WebApplicationFactory<Program>
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "baton-api-tests", Guid.NewGuid().ToString("N"));
+    /// <summary>The folder of this host's store.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "baton-api-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Settings on top of the defaults, for fixtures that configure access control or limits.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Baton:DataDirectory", _dataDirectory);
+        builder.UseSetting("Baton:DataDirectory", DataDirectory);
         builder.UseSetting("Baton:PollInterval", "00:00:00.200");
+        builder.UseSetting("Baton:Api:MaxRequestBodyBytes", "65536");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddBaton().AddApiTestWorkflows());
     }
 
     public override async ValueTask DisposeAsync()
@@ -19,7 +32,7 @@ public sealed class BatonApiFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
         try
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(DataDirectory, recursive: true);
         }
         catch (DirectoryNotFoundException)
         {

@@ -1,13 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using static Baton.Api.Tests.Http;
 
 namespace Baton.Api.Tests;
 
 public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
 {
-    private const string Prefix = "/runtime/webhooks/durabletask";
     private readonly HttpClient _http;
 
     public InstancesApiTests(BatonApiFactory factory) => _http = factory.CreateClient();
@@ -24,7 +23,7 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
-    public async Task Start_KnownWorkflow_Answers202WithLocation_ThenStatusCompletes()
+    public async Task Start_KnownWorkflow_Answers202WithManagementUris_ThenStatusCompletes()
     {
         var response = await _http.PostAsync($"{Prefix}/orchestrators/GreetingChain/api-chain-1", Json("[\"Oslo\"]"));
 
@@ -32,24 +31,146 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         Assert.EndsWith($"{Prefix}/instances/api-chain-1", response.Headers.Location!.ToString());
         var started = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("api-chain-1", started.GetProperty("id").GetString());
+        Assert.EndsWith("/instances/api-chain-1/raiseEvent/{eventName}", started.GetProperty("sendEventPostUri").GetString());
+        foreach (var uri in new[] { "terminatePostUri", "suspendPostUri", "resumePostUri", "restartPostUri", "rewindPostUri", "purgeHistoryDeleteUri" })
+        {
+            Assert.Contains("/instances/api-chain-1", started.GetProperty(uri).GetString());
+        }
 
-        var status = await PollUntilFinished(response.Headers.Location!);
+        var status = await WaitFinishedAsync(_http, "api-chain-1");
         Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
-        Assert.Equal("Hello, Oslo!", JsonDocument.Parse(status.GetProperty("output").GetString()!).RootElement.GetString());
+        Assert.Equal("Hello, Oslo!", status.GetProperty("output").GetString());
+        Assert.Equal("Oslo", status.GetProperty("input")[0].GetString());
+        Assert.Equal("GreetingChain", status.GetProperty("name").GetString());
+        Assert.True(status.TryGetProperty("createdTime", out _) && status.TryGetProperty("lastUpdatedTime", out _));
     }
 
     [Fact]
-    public async Task Get_RunningInstance_Answers202WithRetryAfter()
+    public async Task Start_WithTimeout_FinishingInTime_Answers200WithOutput()
+    {
+        var response = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-timeout-fast?timeout=20", Json("3"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(14, status.GetProperty("output").GetInt32());
+    }
+
+    [Fact]
+    public async Task Start_WithTimeout_NotFinishingInTime_Answers202()
+    {
+        var response = await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-timeout-slow?timeout=0.3", Json("\"x\""));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.NotNull(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Start_TakenId_Answers409_AndReturnExistingAnswers202()
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-taken", Json("\"a\""))).StatusCode);
+
+        var conflict = await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-taken", Json("\"b\""));
+        await AssertProblemAsync(conflict, HttpStatusCode.Conflict, "api-taken", nameof(InstanceAlreadyExistsException));
+
+        var idempotent = await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-taken?ifExists=returnExisting", Json("\"b\""));
+        Assert.Equal(HttpStatusCode.Accepted, idempotent.StatusCode);
+        var status = await (await _http.GetAsync($"{Prefix}/instances/api-taken")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("a", status.GetProperty("input").GetString());
+    }
+
+    [Fact]
+    public async Task Get_RunningInstance_Answers202WithRetryAfter_AndHistoryOnRequest()
     {
         await _http.PostAsync($"{Prefix}/orchestrators/Reminder/api-later", Json("{\"message\":\"m\",\"delaySeconds\":3600}"));
+        await WaitForStatusAsync(_http, "api-later", s => s.GetProperty("runtimeStatus").GetString() == "Running");
 
-        var response = await _http.GetAsync($"{Prefix}/instances/api-later?showHistory=true");
+        var response = await _http.GetAsync($"{Prefix}/instances/api-later?showHistory=true&showInput=false");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Running", body.GetProperty("runtimeStatus").GetString());
-        Assert.Equal("timerCreated", body.GetProperty("history")[1].GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("input").ValueKind);
+        Assert.Equal("timerCreated", body.GetProperty("historyEvents")[1].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task List_FiltersByNamePrefixStatusAndCustomStatus_AndPagesWithContinuationHeader()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-list-{i}", Json("2"));
+        }
+
+        await _http.PostAsync($"{Prefix}/orchestrators/OrderApproval/api-list-order", Json("""{"customerEmail":"a@b.c","amount":5000,"lines":[{"sku":"x","quantity":1}]}"""));
+        for (var i = 0; i < 5; i++)
+        {
+            await WaitFinishedAsync(_http, $"api-list-{i}");
+        }
+
+        await WaitForStatusAsync(_http, "api-list-order", s => s.GetProperty("customStatus").ValueKind == JsonValueKind.String);
+
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Prefix}/instances?instanceIdPrefix=api-list-&name=SquareSum&runtimeStatus=Completed,Failed&top=2");
+            if (token is not null)
+            {
+                request.Headers.Add("x-ms-continuation-token", token);
+            }
+
+            var response = await _http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(page.GetArrayLength() <= 2);
+            seen.AddRange(page.EnumerateArray().Select(s => s.GetProperty("instanceId").GetString()!));
+            token = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.Single() : null;
+        }
+        while (token is not null);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"api-list-{i}").Order(), seen.Order());
+
+        var byCustomStatus = await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/instances?customStatus=awaiting-approval&instanceIdPrefix=api-list-");
+        Assert.Equal("api-list-order", byCustomStatus.EnumerateArray().Single().GetProperty("instanceId").GetString());
+    }
+
+    [Fact]
+    public async Task Counts_ByStatus_CountEachStatusWithinTheFilter()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-count-1?timeout=20", Json("2"));
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-count-2?timeout=20", Json("2"));
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-count-3", Json("\"w\""));
+        await WaitForStatusAsync(_http, "api-count-3", s => s.GetProperty("runtimeStatus").GetString() == "Running");
+
+        var counts = await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/counts?instanceIdPrefix=api-count-");
+
+        Assert.Equal(3, counts.GetProperty("total").GetInt64());
+        Assert.Equal(2, counts.GetProperty("byStatus").GetProperty("Completed").GetInt64());
+        Assert.Equal(1, counts.GetProperty("byStatus").GetProperty("Running").GetInt64());
+    }
+
+    [Fact]
+    public async Task Purge_OneAndByFilter_DeleteFinishedOnly()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-purge-1?timeout=20", Json("1"));
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-purge-2?timeout=20", Json("1"));
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-purge-3?timeout=20", Json("1"));
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-purge-running", Json("\"r\""));
+
+        var one = await _http.DeleteAsync($"{Prefix}/instances/api-purge-1");
+        Assert.Equal(1, (await one.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instancesDeleted").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/api-purge-1")).StatusCode);
+
+        await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances/api-purge-running"), HttpStatusCode.Conflict, "api-purge-running", nameof(InvalidInstanceStateException));
+        await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances/api-purge-nobody"), HttpStatusCode.NotFound, "api-purge-nobody", nameof(InstanceNotFoundException));
+
+        var many = await _http.DeleteAsync($"{Prefix}/instances?instanceIdPrefix=api-purge-");
+        Assert.Equal(2, (await many.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instancesDeleted").GetInt32());
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.GetAsync($"{Prefix}/instances/api-purge-running")).StatusCode);
+
+        await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances?runtimeStatus=Running"), HttpStatusCode.BadRequest, "Running", "InvalidArgument");
     }
 
     [Fact]
@@ -57,33 +178,52 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
     {
         var response = await _http.PostAsync($"{Prefix}/orchestrators/NoSuchWorkflow", Json("1"));
 
-        await AssertProblem(response, HttpStatusCode.NotFound, "NoSuchWorkflow");
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, "NoSuchWorkflow", nameof(WorkflowNotRegisteredException));
     }
 
     [Fact]
-    public async Task Start_MalformedJson_Answers400ProblemDetails()
+    public async Task Start_MalformedJson_Answers400AndCreatesNothing()
     {
         var response = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-bad-json", Json("{not json"));
 
-        await AssertProblem(response, HttpStatusCode.BadRequest, "not valid JSON");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "not valid JSON", "MalformedJson");
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/api-bad-json")).StatusCode);
     }
 
     [Fact]
-    public async Task Start_InputOfWrongType_Answers400ProblemDetails()
+    public async Task Start_InputOfWrongType_Answers400AndCreatesNothing()
     {
         var response = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-bad-input", Json("\"ten\""));
 
-        await AssertProblem(response, HttpStatusCode.BadRequest, "Int32");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Int32", nameof(InvalidWorkflowInputException));
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/api-bad-input")).StatusCode);
     }
 
     [Fact]
-    public async Task Start_IdWithControlCharacter_Answers400ProblemDetails()
+    public async Task Start_IdWithControlCharacter_Answers400()
     {
         var response = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/bad%0Aid", Json("1"));
 
-        await AssertProblem(response, HttpStatusCode.BadRequest, "control character");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "control character", nameof(InvalidInstanceIdException));
+    }
+
+    [Fact]
+    public async Task Start_OversizeBody_Answers413AndCreatesNothing()
+    {
+        var big = "\"" + new string('x', 100_000) + "\"";
+
+        var response = await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-too-big", Json(big));
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "65,536", "RequestTooLarge");
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/api-too-big")).StatusCode);
+    }
+
+    [Fact]
+    public async Task List_BadFilter_Answers400()
+    {
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances?runtimeStatus=Sleeping"), HttpStatusCode.BadRequest, "Sleeping");
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances?createdTimeFrom=yesterday"), HttpStatusCode.BadRequest, "createdTimeFrom");
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances?top=5000"), HttpStatusCode.BadRequest, "page size");
     }
 
     [Fact]
@@ -91,34 +231,6 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
     {
         var response = await _http.GetAsync($"{Prefix}/instances/nobody-here");
 
-        await AssertProblem(response, HttpStatusCode.NotFound, "nobody-here");
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, "nobody-here", nameof(InstanceNotFoundException));
     }
-
-    private async Task<JsonElement> PollUntilFinished(Uri location)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var response = await _http.GetAsync(location);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return await response.Content.ReadFromJsonAsync<JsonElement>();
-            }
-
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            Assert.True(DateTime.UtcNow < deadline, "The instance did not finish in time.");
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode expected, string detailContains)
-    {
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
-        Assert.Contains(detailContains, problem.GetProperty("detail").GetString());
-    }
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

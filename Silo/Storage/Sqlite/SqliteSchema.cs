@@ -7,7 +7,7 @@ namespace Baton.Silo.Storage.Sqlite;
 internal static class SqliteSchema
 {
     public const string Application = "baton";
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string Create = """
         CREATE TABLE baton_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -78,6 +78,32 @@ internal static class SqliteSchema
             started_at   INTEGER NOT NULL,
             heartbeat_at INTEGER NOT NULL,
             active       INTEGER NOT NULL);
+        """ + StatusEvents;
+
+    /// <summary>
+    /// Version 3's addition: every change of an instance's runtime status appends a row to <c>status_events</c>, written by
+    /// triggers so that it commits atomically with the change, whichever statement made it. Server-sent events and webhooks
+    /// read this log, and <c>event_cursors</c> records how far each webhook has been delivered.
+    /// </summary>
+    public const string StatusEvents = """
+        CREATE TABLE status_events (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            instance_id     TEXT NOT NULL,
+            name            TEXT NOT NULL,
+            status          INTEGER NOT NULL,
+            previous_status INTEGER,
+            at              INTEGER NOT NULL,
+            reason          TEXT);
+        CREATE INDEX ix_status_events_at ON status_events (at);
+        CREATE TABLE event_cursors (subscriber TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TRIGGER tr_instances_created AFTER INSERT ON instances BEGIN
+            INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)
+            VALUES (NEW.instance_id, NEW.name, NEW.status, NULL, NEW.updated_at, NEW.status_reason);
+        END;
+        CREATE TRIGGER tr_instances_status_changed AFTER UPDATE OF status ON instances WHEN NEW.status <> OLD.status BEGIN
+            INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)
+            VALUES (NEW.instance_id, NEW.name, NEW.status, OLD.status, NEW.updated_at, NEW.status_reason);
+        END;
         """;
 
     /// <summary>Creates the schema in an empty file, or checks that the file is Baton's, at this version, with this partition count.</summary>
@@ -122,7 +148,13 @@ internal static class SqliteSchema
             throw new StoreIncompatibleException(location, "the file's baton_meta table does not name Baton as its application.");
         }
 
-        if (!meta.TryGetValue("schema_version", out var version) || version != Version.ToString(CultureInfo.InvariantCulture))
+        if (meta.TryGetValue("schema_version", out var version) && version == "2")
+        {
+            MigrateFrom2(connection);
+            version = Version.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (version != Version.ToString(CultureInfo.InvariantCulture))
         {
             throw new StoreIncompatibleException(location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {Version}.");
         }
@@ -133,6 +165,17 @@ internal static class SqliteSchema
         }
 
         return ReadSecret(connection, location);
+    }
+
+    /// <summary>Version 2 to 3 adds the status event log; nothing existing changes, so the migration is the new tables alone.</summary>
+    private static void MigrateFrom2(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = StatusEvents + "UPDATE baton_meta SET value = '3' WHERE key = 'schema_version';";
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     private static byte[] ReadSecret(SqliteConnection connection, string location)

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Baton.Api.Access;
+using Baton.Api.Events;
+using Baton.Api.Http;
+using Baton.Api.Routes;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Baton.Api.Hosting;
+
+/// <summary>The HTTP front end's services and routes.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>Adds the API's services: options from <c>Baton:Api</c>, problem details, access control, status events, OpenAPI.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The host's configuration.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddBatonApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = ReadOptions(configuration);
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BatonProblems>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSingleton<RequestBody>();
+        services.AddAuthentication(BatonAccessHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BatonAccessHandler>(BatonAccessHandler.SchemeName, null);
+        services.AddAuthorization(authorization => AccessPolicies.Add(authorization, options.Access));
+        services.AddSingleton<StatusEventHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusEventHub>());
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHostedService<WebhookDispatcher>();
+        services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>Reads and checks the API options, for decisions made before the host is built.</summary>
+    /// <param name="configuration">The host's configuration.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="InvalidOperationException">An option is invalid; the message names it.</exception>
+    public static ApiOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = new ApiOptions();
+        configuration.GetSection(ApiOptions.Section).Bind(options);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Adds the API's middleware and maps every route.</summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application.</returns>
+    public static WebApplication UseBatonApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().RequireAuthorization(AccessPolicies.Read);
+        app.MapHealth();
+        app.MapInstances();
+        app.MapInstanceControl();
+        app.MapCallbacks();
+        app.MapWorkflowStarters();
+        app.MapEvents();
+        return app;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Baton.Api.Http;
+
+/// <summary>
+/// Turns the exceptions the client API throws into RFC 7807 problem details, in one place, so that routes just call the
+/// client. Each problem carries <c>errorCode</c> (the exception's type name) and the exception's fields, from which the .NET
+/// client rebuilds the same typed exception.
+/// </summary>
+internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    /// <summary>The problem details extension naming the exception type.</summary>
+    public const string ErrorCode = "errorCode";
+
+    // Operations that need a live instance: on a finished one, the instance is gone for them (410).
+    private static readonly HashSet<string> LiveOnlyOperations = ["raise an event", "terminate", "suspend", "resume"];
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (For(exception) is not { } problem)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The problem for an exception the API knows, or null for an unexpected one (a 500).</summary>
+    public static ProblemDetails? For(Exception exception)
+    {
+        var problem = exception switch
+        {
+            InstanceNotFoundException e => Problem(404, "Unknown instance.", e, ("instanceId", e.InstanceId)),
+            WorkflowNotRegisteredException e => Problem(404, "Unknown workflow.", e, ("workflowName", e.WorkflowName)),
+            InstanceAlreadyExistsException e => Problem(409, "Instance id already in use.", e, ("instanceId", e.InstanceId)),
+            InvalidInstanceStateException e => Problem(
+                e.Status.IsTerminal() && LiveOnlyOperations.Contains(e.Operation) ? 410 : 409,
+                e.Status.IsTerminal() && LiveOnlyOperations.Contains(e.Operation) ? "Instance finished." : "Instance in the wrong state.",
+                e, ("instanceId", e.InstanceId), ("instanceStatus", e.Status.ToString()), ("operation", e.Operation), ("rule", e.Rule)),
+            InvalidWorkflowInputException e => Problem(400, "Invalid input.", e,
+                ("workflowName", e.WorkflowName), ("expectedType", e.ExpectedTypeName), ("reason", e.Reason), ("errors", e.Errors)),
+            InvalidInstanceIdException e => Problem(400, "Invalid instance id.", e, ("instanceId", e.InstanceId), ("reason", e.Reason)),
+            InvalidCallbackTokenException e => Problem(403, "Invalid callback token.", e, ("reason", e.Reason)),
+            CallbackNotPendingException e => Problem(410, "Callback no longer waiting.", e, ("instanceId", e.InstanceId)),
+            PayloadTooLargeException e => Problem(413, "Payload too large.", e, ("what", e.What), ("bytes", e.Bytes), ("limit", e.Limit)),
+            RequestBodyException e => Problem(e.StatusCode, e.Title, e, ("bytes", e.Bytes), ("limit", e.Limit)),
+            BadHttpRequestException { StatusCode: 413 } e => Problem(413, "Payload too large.", e),
+            BadHttpRequestException e => Problem(e.StatusCode, "Bad request.", e),
+            ArgumentException e => Problem(400, "Invalid request.", e),
+            _ => null,
+        };
+        return problem;
+    }
+
+    private static ProblemDetails Problem(int status, string title, Exception exception, params (string Key, object? Value)[] fields)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = exception.Message };
+        problem.Extensions[ErrorCode] = exception switch
+        {
+            RequestBodyException { StatusCode: 413 } or BadHttpRequestException { StatusCode: 413 } => "RequestTooLarge",
+            RequestBodyException => "MalformedJson",
+            BadHttpRequestException => "BadRequest",
+            ArgumentException => "InvalidArgument",
+            _ => exception.GetType().Name,
+        };
+        foreach (var (key, value) in fields)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Baton.Serialization;
+
+namespace Baton.Api.Http;
+
+/// <summary>
+/// An instance's status in the Durable Functions HTTP API's field names (<c>name</c>, <c>instanceId</c>, <c>runtimeStatus</c>,
+/// <c>input</c>, <c>customStatus</c>, <c>output</c>, <c>createdTime</c>, <c>lastUpdatedTime</c>, <c>historyEvents</c>), plus
+/// Baton's own fields after them. Input, output and custom status are JSON values, not strings.
+/// </summary>
+internal sealed record DurableStatus(
+    string Name,
+    string InstanceId,
+    string RuntimeStatus,
+    JsonElement? Input,
+    JsonElement? CustomStatus,
+    JsonElement? Output,
+    DateTime CreatedTime,
+    DateTime LastUpdatedTime,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? HistoryEvents,
+    DateTime? CompletedTime,
+    int Version,
+    string? ParentInstanceId,
+    string? StatusReason,
+    FailureDetails? FailureDetails)
+{
+    public static DurableStatus From(WorkflowStatus status, bool showInput = true) => new(
+        status.Name,
+        status.InstanceId,
+        status.RuntimeStatus.ToString(),
+        showInput ? Json(status.Input) : null,
+        Json(status.CustomStatus),
+        Json(status.Output),
+        status.CreatedAt,
+        status.LastUpdatedAt,
+        status.History is { } history ? JsonSerializer.SerializeToElement(history, BatonJson.Options) : null,
+        status.CompletedAt,
+        status.Version,
+        status.ParentInstanceId,
+        status.StatusReason,
+        status.Failure);
+
+    private static JsonElement? Json(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Baton.Api.Http;
+
+/// <summary>
+/// Reads instance filters from a query string, in the Durable Functions parameter names (<c>createdTimeFrom</c>,
+/// <c>createdTimeTo</c>, <c>runtimeStatus</c> as a comma-separated list, <c>instanceIdPrefix</c>, <c>top</c>) plus
+/// Baton's <c>name</c> and <c>customStatus</c>.
+/// </summary>
+internal static class InstanceQueries
+{
+    /// <summary>The header (request and response) that carries a listing's continuation token, as in Durable Functions.</summary>
+    public const string ContinuationHeader = "x-ms-continuation-token";
+
+    /// <exception cref="ArgumentException">A parameter does not parse.</exception>
+    public static WorkflowQuery Listing(HttpRequest request)
+    {
+        var query = request.Query;
+        var token = request.Headers[ContinuationHeader].ToString() is { Length: > 0 } header ? header : query["continuationToken"].ToString();
+        return new WorkflowQuery
+        {
+            Name = Text(query["name"]),
+            Statuses = Statuses(query["runtimeStatus"]),
+            CreatedFrom = Time(query["createdTimeFrom"], "createdTimeFrom"),
+            CreatedTo = Time(query["createdTimeTo"], "createdTimeTo"),
+            InstanceIdPrefix = Text(query["instanceIdPrefix"]),
+            CustomStatus = Text(query["customStatus"]),
+            PageSize = Text(query["top"]) is { } top
+                ? int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : throw new ArgumentException($"top must be a whole number, not '{top}'.")
+                : 100,
+            ContinuationToken = token.Length > 0 ? token : null,
+        };
+    }
+
+    /// <exception cref="ArgumentException">A parameter does not parse.</exception>
+    public static PurgeQuery Purge(HttpRequest request)
+    {
+        var listing = Listing(request);
+        return new PurgeQuery
+        {
+            Name = listing.Name,
+            Statuses = listing.Statuses,
+            CreatedFrom = listing.CreatedFrom,
+            CreatedTo = listing.CreatedTo,
+            InstanceIdPrefix = listing.InstanceIdPrefix,
+        };
+    }
+
+    private static string? Text(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text : null;
+
+    private static DateTime? Time(Microsoft.Extensions.Primitives.StringValues value, string parameter) =>
+        Text(value) is not { } text ? null
+            : DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time) ? time
+            : throw new ArgumentException($"{parameter} must be an ISO 8601 time, not '{text}'.");
+
+    private static WorkflowRuntimeStatus[]? Statuses(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        var names = values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        return names.Length == 0 ? null : names.Select(name =>
+            Enum.TryParse<WorkflowRuntimeStatus>(name, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(name, out _)
+                ? status
+                : throw new ArgumentException($"runtimeStatus '{name}' is not one of {string.Join(", ", Enum.GetNames<WorkflowRuntimeStatus>())}.")).ToArray();
+    }
+}

@@ -1,0 +1,35 @@
+namespace Baton.Api.Http;
+
+/// <summary>
+/// The answer to a start: the instance id and the URIs that manage it, under the Durable Functions names
+/// (<c>statusQueryGetUri</c>, <c>sendEventPostUri</c> with an <c>{eventName}</c> placeholder, and so on).
+/// </summary>
+internal sealed record ManagementUris(
+    string Id,
+    string StatusQueryGetUri,
+    string SendEventPostUri,
+    string TerminatePostUri,
+    string SuspendPostUri,
+    string ResumePostUri,
+    string RestartPostUri,
+    string RewindPostUri,
+    string PurgeHistoryDeleteUri)
+{
+    /// <summary>The route prefix of the management API.</summary>
+    public const string Prefix = "/runtime/webhooks/durabletask";
+
+    public static ManagementUris For(HttpRequest request, string instanceId)
+    {
+        var instance = $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}/instances/{Uri.EscapeDataString(instanceId)}";
+        return new ManagementUris(
+            instanceId,
+            instance,
+            instance + "/raiseEvent/{eventName}",
+            instance + "/terminate?reason={text}",
+            instance + "/suspend?reason={text}",
+            instance + "/resume?reason={text}",
+            instance + "/restart?restartWithNewInstanceId={true|false}",
+            instance + "/rewind?reason={text}",
+            instance);
+    }
+}

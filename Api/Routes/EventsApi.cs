@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Baton.Api.Access;
+using Baton.Api.Events;
+
+namespace Baton.Api.Routes;
+
+/// <summary>
+/// <c>GET /api/events</c>: status changes as server-sent events (<c>event: status</c>, the sequence number as the event id,
+/// a <see cref="WorkflowStatusEvent"/> as data), filtered by <c>instanceId</c>, <c>name</c> and <c>runtimeStatus</c>. A client
+/// that reconnects with <c>Last-Event-ID</c> (or passes <c>after</c>) gets what it missed, within the retention window.
+/// </summary>
+internal static class EventsApi
+{
+    private const int BatchSize = 500;
+
+    public static void MapEvents(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/events", Stream).RequireAuthorization(AccessPolicies.Read).WithTags("Events");
+
+    private static IResult Stream(string? instanceId, string? name, string? runtimeStatus, long? after, HttpRequest request, StatusEventHub hub, CancellationToken cancellationToken)
+    {
+        var statuses = runtimeStatus?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => Enum.TryParse<WorkflowRuntimeStatus>(s, ignoreCase: true, out var status) && !int.TryParse(s, out _)
+                ? status
+                : throw new ArgumentException($"runtimeStatus '{s}' is not one of {string.Join(", ", Enum.GetNames<WorkflowRuntimeStatus>())}."))
+            .ToHashSet();
+        var resumeFrom = request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastId
+            ? long.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new ArgumentException("Last-Event-ID must be a sequence number.")
+            : after;
+        bool Wanted(WorkflowStatusEvent e) =>
+            (instanceId is null || e.InstanceId == instanceId) && (name is null || e.Name == name) && (statuses is null || statuses.Contains(e.RuntimeStatus));
+        return TypedResults.ServerSentEvents(ReadAsync(hub, resumeFrom, Wanted, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<WorkflowStatusEvent>> ReadAsync(
+        StatusEventHub hub, long? resumeFrom, Func<WorkflowStatusEvent, bool> wanted, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var position = resumeFrom ?? await hub.CurrentAsync(cancellationToken);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var events = await hub.ReadAsync(position, BatchSize, cancellationToken);
+            foreach (var e in events)
+            {
+                position = e.Sequence;
+                if (wanted(e))
+                {
+                    yield return new SseItem<WorkflowStatusEvent>(e, "status") { EventId = e.Sequence.ToString(CultureInfo.InvariantCulture) };
+                }
+            }
+
+            if (events.Count < BatchSize)
+            {
+                try
+                {
+                    await hub.WaitBeyondAsync(position, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+}

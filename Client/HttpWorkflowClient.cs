@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Baton.Serialization;
+
+namespace Baton.Client;
+
+/// <summary>
+/// <see cref="IWorkflowClient"/> over a Baton node's HTTP API: the same operations and the same typed exceptions as the
+/// in-process client, rebuilt from the node's problem details. Waiting for completion long-polls the status route.
+/// </summary>
+public sealed class HttpWorkflowClient : IWorkflowClient
+{
+    private const string Prefix = "runtime/webhooks/durabletask/";
+    private readonly HttpClient _http;
+    private readonly BatonClientOptions _options;
+
+    /// <summary>Creates a client on <paramref name="http"/>, setting its base address and credentials from <paramref name="options"/>.</summary>
+    /// <param name="http">The HTTP client (from <c>IHttpClientFactory</c> or your own).</param>
+    /// <param name="options">The node's address and credentials.</param>
+    /// <exception cref="InvalidOperationException">An option is invalid.</exception>
+    public HttpWorkflowClient(HttpClient http, BatonClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _http = http;
+        _options = options;
+        _http.BaseAddress = options.BaseAddress!.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
+
+        // Long polls hold a request for up to LongPollInterval; each request's own limit must outlast that.
+        if (_http.Timeout != Timeout.InfiniteTimeSpan && _http.Timeout < options.LongPollInterval + TimeSpan.FromSeconds(30))
+        {
+            _http.Timeout = options.LongPollInterval + TimeSpan.FromSeconds(30);
+        }
+
+        if (options.ApiKey is { } key)
+        {
+            _http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        if (options.BearerToken is { } token)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<string> StartAsync(string workflowName, object? input = null, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowName);
+        options ??= new StartWorkflowOptions();
+        var path = $"{Prefix}orchestrators/{Escape(workflowName)}" + (options.InstanceId is { } id ? "/" + Escape(id) : "")
+            + (options.IfExists == InstanceIdReusePolicy.ReturnExisting ? "?ifExists=returnExisting" : "?ifExists=fail");
+        using var response = await SendAsync(HttpMethod.Post, path, Body(input), cancellationToken).ConfigureAwait(false);
+        return (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).GetProperty("id").GetString()!;
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        try
+        {
+            return await ReadStatusAsync($"{Prefix}instances/{Escape(instanceId)}?showHistory={Flag(includeHistory)}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (InstanceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowStatus> WaitForCompletionAsync(string instanceId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        var deadline = timeout is { } limit ? DateTime.UtcNow + limit : DateTime.MaxValue;
+        while (true)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            var wait = remaining < _options.LongPollInterval ? remaining : _options.LongPollInterval;
+            var status = await ReadStatusAsync(
+                $"{Prefix}instances/{Escape(instanceId)}?showInput=false&waitSeconds={Math.Max(wait.TotalSeconds, 0).ToString("0.###", CultureInfo.InvariantCulture)}",
+                cancellationToken).ConfigureAwait(false);
+            if (status.RuntimeStatus.IsTerminal())
+            {
+                return status;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Instance '{instanceId}' did not finish within {timeout}.");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Prefix}instances?showInput=true&top={query.PageSize}{Filters(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix)}"
+            + (query.CustomStatus is { } custom ? "&customStatus=" + Escape(custom) : ""));
+        if (query.ContinuationToken is { } token)
+        {
+            request.Headers.Add("x-ms-continuation-token", token);
+        }
+
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var items = (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).EnumerateArray().Select(StatusReader.Read).ToList();
+        var next = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.FirstOrDefault() : null;
+        return new WorkflowPage(items, next);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var path = $"{Prefix}counts?{Filters(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).TrimStart('&')}"
+            + (query.CustomStatus is { } custom ? "&customStatus=" + Escape(custom) : "");
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        var counts = (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).GetProperty("byStatus");
+        return counts.EnumerateObject().ToDictionary(c => Enum.Parse<WorkflowRuntimeStatus>(c.Name), c => c.Value.GetInt64());
+    }
+
+    /// <inheritdoc />
+    public Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        return PostAsync($"{Prefix}instances/{Escape(instanceId)}/raiseEvent/{Escape(eventName)}", Body(data), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task CompleteCallbackAsync(string token, object? result = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        return PostAsync($"{Prefix}callbacks/{Escape(token)}/complete", Body(result), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task FailCallbackAsync(string token, string errorMessage, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(errorMessage);
+        return PostAsync($"{Prefix}callbacks/{Escape(token)}/fail", Body(new { error = errorMessage }), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task HeartbeatCallbackAsync(string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        return PostAsync($"{Prefix}callbacks/{Escape(token)}/heartbeat", null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task TerminateAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ControlAsync(instanceId, "terminate", reason, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SuspendAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ControlAsync(instanceId, "suspend", reason, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ResumeAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ControlAsync(instanceId, "resume", reason, cancellationToken);
+
+    /// <inheritdoc />
+    public Task RewindAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ControlAsync(instanceId, "rewind", reason, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<string> RestartAsync(string instanceId, bool newInstanceId = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        using var response = await SendAsync(HttpMethod.Post, $"{Prefix}instances/{Escape(instanceId)}/restart?restartWithNewInstanceId={Flag(newInstanceId)}", null, cancellationToken)
+            .ConfigureAwait(false);
+        return (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).GetProperty("id").GetString()!;
+    }
+
+    /// <inheritdoc />
+    public async Task PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        using var response = await SendAsync(HttpMethod.Delete, $"{Prefix}instances/{Escape(instanceId)}", null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PurgeAsync(PurgeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var path = $"{Prefix}instances?{Filters(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).TrimStart('&')}";
+        using var response = await SendAsync(HttpMethod.Delete, path, null, cancellationToken).ConfigureAwait(false);
+        return (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).GetProperty("instancesDeleted").GetInt32();
+    }
+
+    private async Task ControlAsync(string instanceId, string operation, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        await PostAsync($"{Prefix}instances/{Escape(instanceId)}/{operation}" + (reason is null ? "" : "?reason=" + Escape(reason)), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PostAsync(string path, HttpContent? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, path, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<WorkflowStatus> ReadStatusAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        return StatusReader.Read(await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false));
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? body, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(method, path) { Content = body }, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                throw await ProblemMapper.ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return await JsonSerializer.DeserializeAsync<JsonElement>(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static StringContent? Body(object? value) =>
+        BatonJson.Serialize(value) is { } json ? new StringContent(json, Encoding.UTF8, "application/json") : null;
+
+    private static string Filters(string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? from, DateTime? to, string? prefix)
+    {
+        var query = new StringBuilder();
+        void Add(string key, string? value)
+        {
+            if (value is not null)
+            {
+                query.Append('&').Append(key).Append('=').Append(Escape(value));
+            }
+        }
+
+        Add("name", name);
+        Add("runtimeStatus", statuses is { Count: > 0 } ? string.Join(",", statuses) : null);
+        Add("createdTimeFrom", from?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        Add("createdTimeTo", to?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        Add("instanceIdPrefix", prefix);
+        return query.ToString();
+    }
+
+    private static string Escape(string value) => Uri.EscapeDataString(value);
+
+    private static string Flag(bool value) => value ? "true" : "false";
+}

@@ -1,0 +1,45 @@
+using Baton.Silo.Hosting;
+
+namespace Baton.Api.Tests;
+
+/// <summary>Waits for the event "go" and returns its data; the route tests raise it, terminate it, suspend it.</summary>
+public sealed class WaitsForGo : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string input) =>
+        $"{input}:{await context.WaitForEventAsync<string>("go", TimeSpan.FromDays(1))}";
+}
+
+/// <summary>Publishes a callback's token as its custom status and returns what the callback is completed with.</summary>
+public sealed class AwaitsCallback : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string input)
+    {
+        var callback = context.CreateCallback<string>("approval");
+        context.SetCustomStatus(callback.Token);
+        return await callback.Result;
+    }
+}
+
+/// <summary>Fails with its input as the message while <see cref="FailUntilFixed.Fixed"/> is false; rewinding then completes it.</summary>
+public sealed class FailsUntilFixed : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string input) =>
+        await context.CallActivityAsync<string>(nameof(FailUntilFixed), input);
+}
+
+/// <summary>Throws until a test sets <see cref="Fixed"/>.</summary>
+public sealed class FailUntilFixed : Activity<string, string>
+{
+    public static volatile bool Fixed;
+
+    public override Task<string> RunAsync(ActivityContext context, string input) =>
+        Fixed ? Task.FromResult("fixed " + input) : throw new InvalidOperationException(input);
+}
+
+internal static class ApiTestWorkflowRegistration
+{
+    public static BatonBuilder AddApiTestWorkflows(this BatonBuilder builder) => builder
+        .AddWorkflow<WaitsForGo>()
+        .AddWorkflow<AwaitsCallback>()
+        .AddWorkflow<FailsUntilFixed>().AddActivity<FailUntilFixed>();
+}
