@@ -10,6 +10,7 @@ namespace Baton.Api.Routes;
 /// <c>GET /api/events</c>: status changes as server-sent events (<c>event: status</c>, the sequence number as the event id,
 /// a <see cref="WorkflowStatusEvent"/> as data), filtered by <c>instanceId</c>, <c>name</c> and <c>runtimeStatus</c>. A client
 /// that reconnects with <c>Last-Event-ID</c> (or passes <c>after</c>) gets what it missed, within the retention window.
+/// The stream opens with an <c>event: ready</c> carrying <c>{"after": n}</c>: from then on, every change after n is sent.
 /// </summary>
 internal static class EventsApi
 {
@@ -33,10 +34,13 @@ internal static class EventsApi
         return TypedResults.ServerSentEvents(ReadAsync(hub, resumeFrom, Wanted, cancellationToken));
     }
 
-    private static async IAsyncEnumerable<SseItem<WorkflowStatusEvent>> ReadAsync(
+    private static async IAsyncEnumerable<SseItem<object>> ReadAsync(
         StatusEventHub hub, long? resumeFrom, Func<WorkflowStatusEvent, bool> wanted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = resumeFrom ?? await hub.CurrentAsync(cancellationToken);
+
+        // Sent at once so that the response starts (headers included) and the subscriber knows where it stands.
+        yield return new SseItem<object>(new { after = position }, "ready");
         while (!cancellationToken.IsCancellationRequested)
         {
             var events = await hub.ReadAsync(position, BatchSize, cancellationToken);
@@ -45,7 +49,7 @@ internal static class EventsApi
                 position = e.Sequence;
                 if (wanted(e))
                 {
-                    yield return new SseItem<WorkflowStatusEvent>(e, "status") { EventId = e.Sequence.ToString(CultureInfo.InvariantCulture) };
+                    yield return new SseItem<object>(e, "status") { EventId = e.Sequence.ToString(CultureInfo.InvariantCulture) };
                 }
             }
 

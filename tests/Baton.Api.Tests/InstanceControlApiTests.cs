@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static Baton.Api.Tests.Http;
+
+namespace Baton.Api.Tests;
+
+public sealed class InstanceControlApiTests : IClassFixture<BatonApiFactory>
+{
+    private readonly HttpClient _http;
+
+    public InstanceControlApiTests(BatonApiFactory factory) => _http = factory.CreateClient();
+
+    [Fact]
+    public async Task RaiseEvent_RunningInstance_Answers202AndTheWorkflowTakesIt()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-raise", Json("\"in\""));
+
+        var response = await _http.PostAsync($"{Prefix}/instances/ctl-raise/raiseEvent/go", Json("\"now\""));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("in:now", (await WaitFinishedAsync(_http, "ctl-raise")).GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task RaiseEvent_FinishedInstance_Answers410_UnknownAnswers404_BadJsonAnswers400()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/ctl-raise-done?timeout=20", Json("1"));
+
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-raise-done/raiseEvent/go", Json("1")), HttpStatusCode.Gone, "ctl-raise-done", nameof(InvalidInstanceStateException));
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-nobody/raiseEvent/go", Json("1")), HttpStatusCode.NotFound, "ctl-nobody");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-raise-done/raiseEvent/go", Json("{")), HttpStatusCode.BadRequest, "JSON");
+    }
+
+    [Fact]
+    public async Task Terminate_RunningInstance_EndsTerminatedWithReason_SecondTerminateAnswers410()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-term", Json("\"x\""));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/instances/ctl-term/terminate?reason=no%20longer%20needed", null)).StatusCode);
+
+        var status = await WaitFinishedAsync(_http, "ctl-term");
+        Assert.Equal("Terminated", status.GetProperty("runtimeStatus").GetString());
+        Assert.Equal("no longer needed", status.GetProperty("statusReason").GetString());
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-term/terminate", null), HttpStatusCode.Gone, "ctl-term");
+    }
+
+    [Fact]
+    public async Task SuspendResume_HoldTheEventUntilResumed_AndWrongStatesAnswer409()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-suspend", Json("\"s\""));
+        await WaitForStatusAsync(_http, "ctl-suspend", s => s.GetProperty("runtimeStatus").GetString() == "Running");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/instances/ctl-suspend/suspend?reason=maintenance", null)).StatusCode);
+        await WaitForStatusAsync(_http, "ctl-suspend", s => s.GetProperty("runtimeStatus").GetString() == "Suspended");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-suspend/suspend", null), HttpStatusCode.Conflict, "Suspended");
+
+        await _http.PostAsync($"{Prefix}/instances/ctl-suspend/raiseEvent/go", Json("\"later\""));
+        Assert.Equal("Suspended", (await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/instances/ctl-suspend")).GetProperty("runtimeStatus").GetString());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/instances/ctl-suspend/resume", null)).StatusCode);
+        Assert.Equal("s:later", (await WaitFinishedAsync(_http, "ctl-suspend")).GetProperty("output").GetString());
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-suspend/resume", null), HttpStatusCode.Gone, "ctl-suspend");
+    }
+
+    [Fact]
+    public async Task Restart_FinishedInstance_WithNewId_StartsACopy_AndRunningUnderSameIdAnswers409()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/ctl-restart?timeout=20", Json("3"));
+
+        var response = await _http.PostAsync($"{Prefix}/instances/ctl-restart/restart?restartWithNewInstanceId=true", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var newId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.NotEqual("ctl-restart", newId);
+        Assert.Equal(14, (await WaitFinishedAsync(_http, newId)).GetProperty("output").GetInt32());
+
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-restart-running", Json("\"r\""));
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-restart-running/restart", null), HttpStatusCode.Conflict, "ctl-restart-running");
+    }
+
+    [Fact]
+    public async Task Rewind_FailedInstance_RunsAgainFromTheFailure_AndRunningAnswers409()
+    {
+        FailUntilFixed.Fixed = false;
+        await _http.PostAsync($"{Prefix}/orchestrators/FailsUntilFixed/ctl-rewind?timeout=20", Json("\"boom\""));
+        var failed = await WaitFinishedAsync(_http, "ctl-rewind");
+        Assert.Equal("Failed", failed.GetProperty("runtimeStatus").GetString());
+        Assert.Contains("boom", failed.GetProperty("failureDetails").GetProperty("message").GetString());
+
+        FailUntilFixed.Fixed = true;
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/instances/ctl-rewind/rewind?reason=fixed", null)).StatusCode);
+
+        var rewound = await WaitForStatusAsync(_http, "ctl-rewind", s => s.GetProperty("runtimeStatus").GetString() == "Completed");
+        Assert.Equal("fixed boom", rewound.GetProperty("output").GetString());
+
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-rewind-running", Json("\"r\""));
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-rewind-running/rewind", null), HttpStatusCode.Conflict, "failed");
+    }
+}

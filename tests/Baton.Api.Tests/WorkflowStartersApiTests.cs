@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static Baton.Api.Tests.Http;
+
+namespace Baton.Api.Tests;
+
+public sealed class WorkflowStartersApiTests : IClassFixture<BatonApiFactory>
+{
+    private readonly HttpClient _http;
+
+    public WorkflowStartersApiTests(BatonApiFactory factory) => _http = factory.CreateClient();
+
+    [Fact]
+    public async Task Start_ValidTypedInput_Answers202_AndTheWorkflowRuns()
+    {
+        var response = await _http.PostAsync("/api/workflows/OrderApproval?instanceId=typed-ok",
+            Json("""{"customerEmail":"ann@example.com","amount":20,"lines":[{"sku":"A-1","quantity":2}]}"""));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.EndsWith("/instances/typed-ok", response.Headers.Location!.ToString());
+        Assert.Equal("placed 2 item(s) for ann@example.com, total 20", (await WaitFinishedAsync(_http, "typed-ok")).GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task Start_InvalidInput_Answers400ListingEveryFieldError_AndCreatesNothing()
+    {
+        var response = await _http.PostAsync("/api/workflows/OrderApproval?instanceId=typed-bad",
+            Json("""{"customerEmail":"not-an-email","amount":0,"lines":[{"sku":"","quantity":5000}]}"""));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "failed validation", nameof(InvalidWorkflowInputException));
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["amount", "customerEmail", "lines[0].quantity", "lines[0].sku"], errors.EnumerateObject().Select(e => e.Name).Order());
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/typed-bad")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_WrongShapeOrEmptyBody_Answers400()
+    {
+        await AssertProblemAsync(await _http.PostAsync("/api/workflows/OrderApproval", Json("""{"amount":"lots"}""")), HttpStatusCode.BadRequest, "OrderRequest");
+        await AssertProblemAsync(await _http.PostAsync("/api/workflows/SquareSum", Json("")), HttpStatusCode.BadRequest, "empty");
+        await AssertProblemAsync(await _http.PostAsync("/api/workflows/OrderApproval", Json("{")), HttpStatusCode.BadRequest, "JSON");
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesEachStarterWithItsInputSchema()
+    {
+        var document = await _http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/runtime/webhooks/durabletask/instances/{instanceId}", out _));
+        var body = paths.GetProperty("/api/workflows/OrderApproval").GetProperty("post").GetProperty("requestBody");
+        var schemaRef = body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString();
+        Assert.EndsWith("OrderRequest", schemaRef);
+        var properties = document.GetProperty("components").GetProperty("schemas").GetProperty("OrderRequest").GetProperty("properties");
+        Assert.True(properties.TryGetProperty("customerEmail", out _));
+        Assert.True(properties.TryGetProperty("lines", out _));
+        Assert.True(paths.TryGetProperty("/api/workflows/GreetingChain", out _));
+    }
+}
