@@ -32,20 +32,35 @@ internal sealed partial class WebhookDispatcher(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.Webhooks.Select(hook => DeliverForeverAsync(hook, stoppingToken)));
 
-    private async Task DeliverForeverAsync(WebhookOptions hook, CancellationToken stoppingToken)
+    /// <summary>
+    /// Gives every webhook configured for the first time a cursor at the log's end, before the server takes requests, so
+    /// that it receives every change from this start on and none from before it was configured.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var subscriber = "webhook:" + hook.Url;
-        await silo.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
-
-        // A webhook configured for the first time receives changes from now on; its cursor is durable before anything is sent.
-        var cursor = await silo.Store.GetEventCursorAsync(subscriber, stoppingToken).ConfigureAwait(false);
-        if (cursor is null)
+        if (options.Value.Webhooks.Count > 0)
         {
-            cursor = await silo.Store.GetLastStatusEventAsync(stoppingToken).ConfigureAwait(false);
-            await silo.Store.SetEventCursorAsync(subscriber, cursor.Value, stoppingToken).ConfigureAwait(false);
+            await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var hook in options.Value.Webhooks)
+            {
+                if (await silo.Store.GetEventCursorAsync(Subscriber(hook), cancellationToken).ConfigureAwait(false) is null)
+                {
+                    var end = await silo.Store.GetLastStatusEventAsync(cancellationToken).ConfigureAwait(false);
+                    await silo.Store.SetEventCursorAsync(Subscriber(hook), end, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
-        var position = cursor.Value;
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Subscriber(WebhookOptions hook) => "webhook:" + hook.Url;
+
+    private async Task DeliverForeverAsync(WebhookOptions hook, CancellationToken stoppingToken)
+    {
+        var subscriber = Subscriber(hook);
+        var cursor = await silo.Store.GetEventCursorAsync(subscriber, stoppingToken).ConfigureAwait(false) ?? 0;
+        var position = cursor;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
