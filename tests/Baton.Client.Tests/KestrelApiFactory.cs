@@ -1,0 +1,67 @@
+using Baton.Api.Access;
+using Baton.Samples;
+using Baton.Silo.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+
+namespace Baton.Client.Tests;
+
+/// <summary>The API host on a real Kestrel server on a loopback port, with API keys for a reader and an operator.</summary>
+public sealed class KestrelApiFactory : WebApplicationFactory<Program>
+{
+    public const string ReaderKey = "client-tests-reader-key-0123456789";
+    public const string OperatorKey = "client-tests-operator-key-0123456789";
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "baton-client-tests", Guid.NewGuid().ToString("N"));
+
+    public KestrelApiFactory()
+    {
+        UseKestrel(0);
+        StartServer();
+    }
+
+    /// <summary>The server's real address, for example http://127.0.0.1:41234/.</summary>
+    public Uri Address => ClientOptions.BaseAddress;
+
+    /// <summary>An HTTP workflow client with the operator key (or another <paramref name="apiKey"/>), on a plain socket connection.</summary>
+    public HttpWorkflowClient Client(string? apiKey = OperatorKey, TimeSpan? longPoll = null) =>
+        new(new HttpClient(), new BatonClientOptions { BaseAddress = Address, ApiKey = apiKey, LongPollInterval = longPoll ?? TimeSpan.FromSeconds(30) });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("Baton:DataDirectory", _dataDirectory);
+        builder.UseSetting("Baton:PollInterval", "00:00:00.200");
+        builder.UseSetting("Baton:Api:Access:ApiKeys:0:Hash", ApiKeyHash.Compute(ReaderKey));
+        builder.UseSetting("Baton:Api:Access:ApiKeys:0:Role", "Reader");
+        builder.UseSetting("Baton:Api:Access:ApiKeys:1:Hash", ApiKeyHash.Compute(OperatorKey));
+        builder.UseSetting("Baton:Api:Access:ApiKeys:1:Role", "Operator");
+        builder.ConfigureTestServices(services => services.AddBaton().AddWorkflow<Gate>().AddWorkflow<Explodes>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
+
+/// <summary>Waits for the event "open" and returns its data.</summary>
+public sealed class Gate : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string input) =>
+        $"{input}:{await context.WaitForEventAsync<string>("open", TimeSpan.FromDays(1))}";
+}
+
+/// <summary>Fails at once with its input as the message.</summary>
+public sealed class Explodes : Workflow<string, string>
+{
+    public override Task<string> RunAsync(IWorkflowContext context, string input) => throw new InvalidOperationException(input);
+}
