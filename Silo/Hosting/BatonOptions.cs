@@ -39,9 +39,10 @@ public sealed class BatonOptions
 
     /// <summary>
     /// How long status events stay in the log for server-sent event clients to catch up on after a reconnect. An event a
-    /// configured webhook has not yet received is kept however old. Default: 1 hour.
+    /// configured webhook has not yet received is kept however old. The log holds about three rows per workflow
+    /// (pending, running, finished), so at thousands of workflows a second keep this short. Default: 10 minutes.
     /// </summary>
-    public TimeSpan StatusEventRetention { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan StatusEventRetention { get; set; } = TimeSpan.FromMinutes(10);
 
     internal void Validate()
     {

@@ -87,14 +87,13 @@ internal static class SqliteSchema
     /// </summary>
     public const string StatusEvents = """
         CREATE TABLE status_events (
-            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq             INTEGER PRIMARY KEY,
             instance_id     TEXT NOT NULL,
             name            TEXT NOT NULL,
             status          INTEGER NOT NULL,
             previous_status INTEGER,
             at              INTEGER NOT NULL,
             reason          TEXT);
-        CREATE INDEX ix_status_events_at ON status_events (at);
         CREATE TABLE event_cursors (subscriber TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TRIGGER tr_instances_created AFTER INSERT ON instances BEGIN
             INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)

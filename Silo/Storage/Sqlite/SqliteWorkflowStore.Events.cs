@@ -47,12 +47,62 @@ internal sealed partial class SqliteWorkflowStore
             ON CONFLICT (subscriber) DO UPDATE SET seq = MAX(seq, excluded.seq)
             """).Execute(subscriber, sequence));
 
-    public Task<int> PruneStatusEventsAsync(DateTime olderThan, CancellationToken cancellationToken) =>
-        // A webhook that has not yet been sent an event keeps it, however old.
-        Writer.WriteAsync(w => w.Statement("""
-            DELETE FROM status_events
-            WHERE at < $before AND seq <= COALESCE((SELECT MIN(seq) FROM event_cursors), 9223372036854775807)
-            """).Execute(olderThan.Ticks));
+    public async Task<int> PruneStatusEventsAsync(DateTime olderThan, CancellationToken cancellationToken)
+    {
+        // Events are deleted in bounded chunks so that a large backlog never holds the writer (and every commit) for long.
+        const int Chunk = 20_000;
+        var deleted = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var removed = await Writer.WriteAsync(w => PruneChunk(w, olderThan.Ticks, Chunk)).ConfigureAwait(false);
+            deleted += removed;
+            if (removed < Chunk)
+            {
+                break;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="chunk"/> of the oldest events older than <paramref name="before"/> that every webhook has
+    /// received. The newest event is always kept: without AUTOINCREMENT (whose bookkeeping costs a write per event), SQLite
+    /// numbers a new row after the largest one present, and keeping it keeps sequence numbers from ever being reused.
+    /// </summary>
+    private static int PruneChunk(SqliteWriter w, long before, int chunk)
+    {
+        if (w.Statement("SELECT MIN(seq) FROM status_events").Scalar() is not long first)
+        {
+            return 0;
+        }
+
+        var limit = (long)w.Statement("SELECT MAX(seq) FROM status_events").Scalar()! - 1;
+        if (w.Statement("SELECT MIN(seq) FROM event_cursors").Scalar() is long slowest)
+        {
+            limit = Math.Min(limit, slowest);
+        }
+
+        limit = Math.Min(limit, first + chunk - 1);
+
+        // Times grow with sequence numbers, so the last event older than the cut-off is found by bisection on seq.
+        var atOrAfter = w.Statement("SELECT at FROM status_events WHERE seq >= $s ORDER BY seq LIMIT 1");
+        long low = first - 1, high = limit;
+        while (low < high)
+        {
+            var middle = low + ((high - low + 1) / 2);
+            if (atOrAfter.Scalar(middle) is long at && at < before)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low < first ? 0 : w.Statement("DELETE FROM status_events WHERE seq <= $last").Execute(low);
+    }
 
     public Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken)
     {
