@@ -75,7 +75,7 @@ public sealed class StatusEventLogTests
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                DROP TRIGGER tr_instances_created; DROP TRIGGER tr_instances_status_changed;
+                DROP TRIGGER tr_instances_created;
                 DROP TABLE status_events; DROP TABLE event_cursors;
                 UPDATE baton_meta SET value = '2' WHERE key = 'schema_version';
                 """;

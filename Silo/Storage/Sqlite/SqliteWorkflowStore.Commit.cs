@@ -67,6 +67,11 @@ internal sealed partial class SqliteWorkflowStore
 
             if (events.Length > 0 || commit.HistoryReset || commit.WriteStatus || commit.CustomStatusChanged)
             {
+                // Logged before the update, while the row still holds the previous status; nothing when the status is unchanged.
+                w.Statement("""
+                    INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)
+                    SELECT instance_id, name, $status, status, $now, $reason FROM instances WHERE instance_id = $id AND status <> $status
+                    """).Execute((int)commit.Status, now, commit.StatusReason, id);
                 w.Statement("""
                     UPDATE instances SET status = $status, updated_at = $now, completed_at = $completed, output = $output, failure = $failure,
                         status_reason = $reason, custom_status = CASE WHEN $changed = 1 THEN $custom ELSE custom_status END
