@@ -36,6 +36,12 @@ internal static class InstanceQueries
     public static PurgeQuery Purge(HttpRequest request)
     {
         var listing = Listing(request);
+        if (listing is { Name: null, Statuses: null, CreatedFrom: null, CreatedTo: null, InstanceIdPrefix: null })
+        {
+            // A bare DELETE /instances would delete every finished instance; make the caller say so with a filter.
+            throw new ArgumentException("A purge by filter needs at least one filter (name, runtimeStatus, createdTimeFrom, createdTimeTo or instanceIdPrefix).");
+        }
+
         return new PurgeQuery
         {
             Name = listing.Name,

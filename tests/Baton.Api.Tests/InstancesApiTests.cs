@@ -171,6 +171,7 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         Assert.Equal(HttpStatusCode.Accepted, (await _http.GetAsync($"{Prefix}/instances/api-purge-running")).StatusCode);
 
         await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances?runtimeStatus=Running"), HttpStatusCode.BadRequest, "Running", "InvalidArgument");
+        await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances"), HttpStatusCode.BadRequest, "at least one filter", "InvalidArgument");
     }
 
     [Fact]
