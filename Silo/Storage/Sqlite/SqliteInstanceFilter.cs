@@ -41,6 +41,10 @@ internal sealed class SqliteInstanceFilter
         return filter;
     }
 
+    /// <summary>The filters of a listing query (every one but paging), as listing and counting share them.</summary>
+    public static SqliteInstanceFilter For(WorkflowQuery query) =>
+        For(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).CustomStatus(query.CustomStatus);
+
     public SqliteInstanceFilter CustomStatus(string? value)
     {
         if (value is not null)

@@ -106,8 +106,7 @@ internal sealed partial class SqliteWorkflowStore
 
     public Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken)
     {
-        var filter = SqliteInstanceFilter.For(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix)
-            .CustomStatus(query.CustomStatus);
+        var filter = SqliteInstanceFilter.For(query);
         using var connection = OpenReader();
         using var statement = new PreparedStatement(connection, $"SELECT status, COUNT(*) FROM instances {filter.Where} GROUP BY status");
         using var reader = statement.Query(filter.Values());

@@ -144,9 +144,7 @@ internal sealed partial class SqliteWorkflowStore
 
     public Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken)
     {
-        var filter = SqliteInstanceFilter.For(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix)
-            .CustomStatus(query.CustomStatus)
-            .After(query.ContinuationToken);
+        var filter = SqliteInstanceFilter.For(query).After(query.ContinuationToken);
         using var connection = OpenReader();
         using var statement = new PreparedStatement(connection,
             $"SELECT {InstanceColumns} FROM instances {filter.Where} ORDER BY created_at DESC, instance_id DESC LIMIT $limit");
