@@ -20,6 +20,7 @@ public static class ApiKeyHash
     internal static bool IsWellFormed(string? hash) =>
         hash is { Length: 71 } && hash.StartsWith(Prefix, StringComparison.Ordinal) && hash[Prefix.Length..].All(char.IsAsciiHexDigit);
 
-    internal static bool Matches(string key, string hash) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(key)), Encoding.ASCII.GetBytes(hash.ToLowerInvariant()));
+    /// <summary>Compares a presented key's hash (from <see cref="Compute"/>) with a configured one, in constant time.</summary>
+    internal static bool Matches(string presentedHash, string configuredHash) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presentedHash), Encoding.ASCII.GetBytes(configuredHash.ToLowerInvariant()));
 }

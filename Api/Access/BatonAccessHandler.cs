@@ -35,7 +35,8 @@ internal sealed class BatonAccessHandler(
 
         if (Request.Headers.TryGetValue(ApiKeyHeader, out var keyValues) && keyValues.ToString() is { Length: > 0 } key)
         {
-            var match = _access.ApiKeys.FirstOrDefault(k => ApiKeyHash.Matches(key, k.Hash));
+            var hash = ApiKeyHash.Compute(key);
+            var match = _access.ApiKeys.FirstOrDefault(k => ApiKeyHash.Matches(hash, k.Hash));
             if (match is null)
             {
                 return Task.FromResult(AuthenticateResult.Fail("The API key is not one this node knows."));

@@ -4,6 +4,8 @@ using Baton.Api.Events;
 using Baton.Api.Http;
 using Baton.Api.Routes;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace Baton.Api.Hosting;
 
@@ -18,14 +20,14 @@ public static class ApiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = ReadOptions(configuration);
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddProblemDetails();
         services.AddExceptionHandler<BatonProblems>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<RequestBody>();
         services.AddAuthentication(BatonAccessHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BatonAccessHandler>(BatonAccessHandler.SchemeName, null);
-        services.AddAuthorization(authorization => AccessPolicies.Add(authorization, options.Access));
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<ApiOptions>>((authorization, api) => AccessPolicies.Add(authorization, api.Value.Access));
         services.AddSingleton<StatusEventHub>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusEventHub>());
         services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));

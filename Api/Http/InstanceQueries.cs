@@ -59,7 +59,9 @@ internal static class InstanceQueries
             : DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time) ? time
             : throw new ArgumentException($"{parameter} must be an ISO 8601 time, not '{text}'.");
 
-    private static WorkflowRuntimeStatus[]? Statuses(Microsoft.Extensions.Primitives.StringValues values)
+    /// <summary>A <c>runtimeStatus</c> parameter: comma-separated status names (case-insensitive), possibly repeated; null when absent.</summary>
+    /// <exception cref="ArgumentException">A name is not a status.</exception>
+    public static WorkflowRuntimeStatus[]? Statuses(Microsoft.Extensions.Primitives.StringValues values)
     {
         var names = values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
         return names.Length == 0 ? null : names.Select(name =>

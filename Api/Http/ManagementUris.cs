@@ -18,9 +18,13 @@ internal sealed record ManagementUris(
     /// <summary>The route prefix of the management API.</summary>
     public const string Prefix = "/runtime/webhooks/durabletask";
 
+    /// <summary>The instance's status URI alone, for a status answer's <c>Location</c>.</summary>
+    public static string StatusUri(HttpRequest request, string instanceId) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}/instances/{Uri.EscapeDataString(instanceId)}";
+
     public static ManagementUris For(HttpRequest request, string instanceId)
     {
-        var instance = $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}/instances/{Uri.EscapeDataString(instanceId)}";
+        var instance = StatusUri(request, instanceId);
         return new ManagementUris(
             instanceId,
             instance,

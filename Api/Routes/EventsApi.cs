@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Baton.Api.Access;
 using Baton.Api.Events;
+using Baton.Api.Http;
 
 namespace Baton.Api.Routes;
 
@@ -21,11 +22,7 @@ internal static class EventsApi
 
     private static IResult Stream(string? instanceId, string? name, string? runtimeStatus, long? after, HttpRequest request, StatusEventHub hub, CancellationToken cancellationToken)
     {
-        var statuses = runtimeStatus?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => Enum.TryParse<WorkflowRuntimeStatus>(s, ignoreCase: true, out var status) && !int.TryParse(s, out _)
-                ? status
-                : throw new ArgumentException($"runtimeStatus '{s}' is not one of {string.Join(", ", Enum.GetNames<WorkflowRuntimeStatus>())}."))
-            .ToHashSet();
+        var statuses = InstanceQueries.Statuses(runtimeStatus)?.ToHashSet();
         var resumeFrom = request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastId
             ? long.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new ArgumentException("Last-Event-ID must be a sequence number.")
             : after;

@@ -95,7 +95,7 @@ internal static class InstancesApi
         }
 
         context.Response.Headers.RetryAfter = "1";
-        return TypedResults.Accepted(ManagementUris.For(context.Request, instanceId).StatusQueryGetUri, payload);
+        return TypedResults.Accepted(ManagementUris.StatusUri(context.Request, instanceId), payload);
     }
 
     private static async Task<Ok<DurableStatus[]>> ListAsync(bool? showInput, HttpContext context, IWorkflowClient client, CancellationToken cancellationToken)
