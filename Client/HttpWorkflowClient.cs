@@ -100,8 +100,7 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     public async Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Prefix}instances?showInput=true&top={query.PageSize}{Filters(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix)}"
-            + (query.CustomStatus is { } custom ? "&customStatus=" + Escape(custom) : ""));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Prefix}instances?showInput=true&top={query.PageSize}{Filters(query)}");
         if (query.ContinuationToken is { } token)
         {
             request.Headers.Add("x-ms-continuation-token", token);
@@ -117,9 +116,7 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     public async Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var path = $"{Prefix}counts?{Filters(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).TrimStart('&')}"
-            + (query.CustomStatus is { } custom ? "&customStatus=" + Escape(custom) : "");
-        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, $"{Prefix}counts?{Filters(query).TrimStart('&')}", null, cancellationToken).ConfigureAwait(false);
         var counts = (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).GetProperty("byStatus");
         return counts.EnumerateObject().ToDictionary(c => Enum.Parse<WorkflowRuntimeStatus>(c.Name), c => c.Value.GetInt64());
     }
@@ -240,6 +237,10 @@ public sealed class HttpWorkflowClient : IWorkflowClient
 
     private static StringContent? Body(object? value) =>
         BatonJson.Serialize(value) is { } json ? new StringContent(json, Encoding.UTF8, "application/json") : null;
+
+    private static string Filters(WorkflowQuery query) =>
+        Filters(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix)
+        + (query.CustomStatus is { } custom ? "&customStatus=" + Escape(custom) : "");
 
     private static string Filters(string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? from, DateTime? to, string? prefix)
     {
