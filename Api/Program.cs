@@ -28,7 +28,7 @@ if (BindAddressGuard.Refusal(urls, apiOptions.Access) is { } refusal)
 
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? BindAddressGuard.DefaultUrls);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = apiOptions.MaxRequestBodyBytes + 1);
-builder.Services.AddBatonNode(builder.Configuration);
+builder.AddBatonNode();
 builder.Services.AddBatonApi(builder.Configuration);
 
 var app = builder.Build();

@@ -1,4 +1,4 @@
-using Baton.Silo.Runtime;
+using Baton.Grains.Storage;
 
 namespace Baton.Api.Events;
 
@@ -7,7 +7,7 @@ namespace Baton.Api.Events;
 /// It polls the log's newest sequence number, a single indexed read, so that it also sees changes other silos commit to a
 /// shared store; readers then read the events themselves from their own position.
 /// </summary>
-internal sealed class StatusEventHub(SiloRuntime silo, TimeProvider time) : BackgroundService
+internal sealed class StatusEventHub(IWorkflowStore store, TimeProvider time) : BackgroundService
 {
     /// <summary>How often the log is checked for new events.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(100);
@@ -27,24 +27,22 @@ internal sealed class StatusEventHub(SiloRuntime silo, TimeProvider time) : Back
 
     /// <summary>Reads up to <paramref name="limit"/> events after <paramref name="sequence"/>.</summary>
     public Task<IReadOnlyList<WorkflowStatusEvent>> ReadAsync(long sequence, int limit, CancellationToken cancellationToken) =>
-        silo.Store.ReadStatusEventsAsync(sequence, limit, cancellationToken);
+        store.ReadStatusEventsAsync(sequence, limit, cancellationToken);
 
     /// <summary>The newest event's sequence number, where a reader that wants only new events starts.</summary>
     public async Task<long> CurrentAsync(CancellationToken cancellationToken)
     {
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await silo.Store.GetLastStatusEventAsync(cancellationToken).ConfigureAwait(false);
+        return await store.GetLastStatusEventAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await silo.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             long last;
             try
             {
-                last = await silo.Store.GetLastStatusEventAsync(stoppingToken).ConfigureAwait(false);
+                last = await store.GetLastStatusEventAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Baton.Api.Hosting;
 using Baton.Events;
-using Baton.Silo.Runtime;
+using Baton.Grains.Storage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +15,7 @@ namespace Baton.Api.Events;
 /// <c>X-Baton-Event-Id</c> header lets the receiver drop the duplicate). Failures are retried with exponential backoff.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    SiloRuntime silo,
+    IWorkflowStore store,
     StatusEventHub hub,
     IHttpClientFactory httpClients,
     IOptions<ApiOptions> options,
@@ -40,13 +40,12 @@ internal sealed partial class WebhookDispatcher(
     {
         if (options.Value.Webhooks.Count > 0)
         {
-            await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
             foreach (var hook in options.Value.Webhooks)
             {
-                if (await silo.Store.GetEventCursorAsync(Subscriber(hook), cancellationToken).ConfigureAwait(false) is null)
+                if (await store.GetEventCursorAsync(Subscriber(hook), cancellationToken).ConfigureAwait(false) is null)
                 {
-                    var end = await silo.Store.GetLastStatusEventAsync(cancellationToken).ConfigureAwait(false);
-                    await silo.Store.SetEventCursorAsync(Subscriber(hook), end, cancellationToken).ConfigureAwait(false);
+                    var end = await store.GetLastStatusEventAsync(cancellationToken).ConfigureAwait(false);
+                    await store.SetEventCursorAsync(Subscriber(hook), end, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -59,7 +58,7 @@ internal sealed partial class WebhookDispatcher(
     private async Task DeliverForeverAsync(WebhookOptions hook, CancellationToken stoppingToken)
     {
         var subscriber = Subscriber(hook);
-        var cursor = await silo.Store.GetEventCursorAsync(subscriber, stoppingToken).ConfigureAwait(false) ?? 0;
+        var cursor = await store.GetEventCursorAsync(subscriber, stoppingToken).ConfigureAwait(false) ?? 0;
         var position = cursor;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -69,7 +68,7 @@ internal sealed partial class WebhookDispatcher(
                 foreach (var e in events)
                 {
                     await DeliverWithRetriesAsync(hook, e, stoppingToken).ConfigureAwait(false);
-                    await silo.Store.SetEventCursorAsync(subscriber, e.Sequence, stoppingToken).ConfigureAwait(false);
+                    await store.SetEventCursorAsync(subscriber, e.Sequence, stoppingToken).ConfigureAwait(false);
                     position = e.Sequence;
                 }
 

@@ -1,13 +1,14 @@
 using Baton.Grains.Registry;
-using Baton.Silo.Storage;
+using Baton.Grains.Storage;
 using Baton.Silo.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans;
 
 namespace Baton.Silo.Hosting;
 
-/// <summary>Registers workflows, activities and the store of a Baton silo. Returned by <see cref="BatonServiceCollectionExtensions.AddBaton"/>.</summary>
+/// <summary>Registers workflows, activities and the store of a Baton silo. Returned by <see cref="BatonSiloBuilderExtensions.AddBaton"/>.</summary>
 public sealed class BatonBuilder
 {
     internal BatonBuilder(IServiceCollection services)
@@ -47,7 +48,7 @@ public sealed class BatonBuilder
         return this;
     }
 
-    /// <summary>Stores everything in an embedded SQLite file (WAL mode, one process).</summary>
+    /// <summary>Stores everything in an embedded SQLite file (WAL mode, one process), Orleans' reminders included.</summary>
     /// <param name="configure">Sets the file path and durability; null for the defaults.</param>
     /// <returns>This builder.</returns>
     public BatonBuilder UseSqliteStore(Action<SqliteStoreOptions>? configure = null)
@@ -57,9 +58,11 @@ public sealed class BatonBuilder
             Services.Configure(configure);
         }
 
-        Services.TryAddSingleton<IWorkflowStore>(sp => new SqliteWorkflowStore(
+        Services.TryAddSingleton(sp => new SqliteWorkflowStore(
             sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
+        Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<SqliteWorkflowStore>());
+        Services.TryAddSingleton<IReminderTable, SqliteReminderTable>();
         return this;
     }
 }

@@ -1,29 +1,45 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
 
 namespace Baton.Silo.Hosting;
 
-/// <summary>The configuration that Baton's own hosts (the API node and the bare silo) share.</summary>
+/// <summary>The configuration that Baton's own hosts (the API node and the worker silo) share.</summary>
 public static class BatonNodeExtensions
 {
     /// <summary>The configuration key of the folder holding the SQLite file <c>baton.db</c>. Default: <c>data</c>.</summary>
     public const string DataDirectoryKey = "Baton:DataDirectory";
 
     /// <summary>
-    /// Adds a silo whose options bind from the <c>Baton</c> configuration section, on a SQLite store in
-    /// <see cref="DataDirectoryKey"/>, with the sample workflows registered.
+    /// Makes the host an Orleans silo with Baton on a SQLite store in <see cref="DataDirectoryKey"/>, the sample workflows
+    /// registered, and localhost clustering. Baton's options bind from the <c>Baton</c> section; Orleans' from the
+    /// <c>Orleans</c> section: <c>SiloPort</c> (default 11111), <c>GatewayPort</c> (default 30000; 0 for none),
+    /// <c>ClusterId</c> and <c>ServiceId</c> (default <c>baton</c>).
     /// </summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The host's configuration.</param>
+    /// <param name="host">The host builder.</param>
     /// <returns>The builder, to register more workflows and activities.</returns>
-    public static BatonBuilder AddBatonNode(this IServiceCollection services, IConfiguration configuration)
+    public static BatonBuilder AddBatonNode(this IHostApplicationBuilder host)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(host);
+        var configuration = host.Configuration;
         var dataDirectory = configuration[DataDirectoryKey] ?? "data";
-        return services
-            .AddBaton(options => configuration.GetSection("Baton").Bind(options))
-            .UseSqliteStore(store => store.Path = Path.Combine(dataDirectory, "baton.db"))
-            .AddSampleWorkflows();
+        var orleans = configuration.GetSection("Orleans");
+        // Orleans and its placement retries log every start-up step at Information; a node's own log wants their warnings only.
+        host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        BatonBuilder? baton = null;
+        host.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(
+                orleans.GetValue("SiloPort", 11111),
+                orleans.GetValue("GatewayPort", 30000),
+                serviceId: orleans["ServiceId"] ?? "baton",
+                clusterId: orleans["ClusterId"] ?? "baton");
+            baton = silo
+                .AddBaton(options => configuration.GetSection("Baton").Bind(options))
+                .UseSqliteStore(store => store.Path = Path.Combine(dataDirectory, "baton.db"))
+                .AddSampleWorkflows();
+        });
+        return baton!;
     }
 }

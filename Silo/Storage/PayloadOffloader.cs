@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 using System.Security.Cryptography;
 using System.Text;
 using Baton.History;

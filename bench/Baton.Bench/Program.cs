@@ -6,6 +6,7 @@ using Baton.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
 
 // Baton's benchmarks, on a fresh SQLite file with the default (synced) durability. Prints one line per
 // figure: bench=<name> value=<number> unit=<unit>. Usage: dotnet run -c Release --project bench/Baton.Bench [-- --quick]
@@ -16,9 +17,11 @@ var latencyRuns = quick ? 100 : 500;
 var directory = Path.Combine(Path.GetTempPath(), "baton-bench", Guid.NewGuid().ToString("N"));
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
-builder.Services.AddBaton()
+builder.UseOrleans(silo => silo
+    .UseLocalhostClustering(21111, 0)
+    .AddBaton()
     .UseSqliteStore(s => s.Path = Path.Combine(directory, "bench.db"))
-    .AddWorkflow<FiveSteps>().AddWorkflow<FanOut>().AddActivity<Increment>();
+    .AddWorkflow<FiveSteps>().AddWorkflow<FanOut>().AddActivity<Increment>());
 
 using var host = builder.Build();
 await host.StartAsync();

@@ -18,13 +18,22 @@ public class BatonApiFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Baton:DataDirectory", DataDirectory);
         builder.UseSetting("Baton:PollInterval", "00:00:00.200");
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", "0");
         builder.UseSetting("Baton:Api:MaxRequestBodyBytes", "65536");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddBaton().AddApiTestWorkflows());
+        builder.ConfigureTestServices(services => services.GetBatonBuilder().AddApiTestWorkflows());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public override async ValueTask DisposeAsync()

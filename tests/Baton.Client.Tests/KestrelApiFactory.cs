@@ -33,11 +33,20 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("Baton:DataDirectory", _dataDirectory);
         builder.UseSetting("Baton:PollInterval", "00:00:00.200");
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", "0");
         builder.UseSetting("Baton:Api:Access:ApiKeys:0:Hash", ApiKeyHash.Compute(ReaderKey));
         builder.UseSetting("Baton:Api:Access:ApiKeys:0:Role", "Reader");
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Hash", ApiKeyHash.Compute(OperatorKey));
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Role", "Operator");
-        builder.ConfigureTestServices(services => services.AddBaton().AddWorkflow<Gate>().AddWorkflow<Explodes>());
+        builder.ConfigureTestServices(services => services.GetBatonBuilder().AddWorkflow<Gate>().AddWorkflow<Explodes>());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public override async ValueTask DisposeAsync()

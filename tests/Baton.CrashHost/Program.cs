@@ -4,6 +4,7 @@ using Baton.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
 
 // A silo for the crash test: starts N CrashFanOut instances on the given file, prints STARTED, and runs
 // until it is killed. Usage: Baton.CrashHost --db PATH --log PATH --instances N [--composite]
@@ -15,15 +16,16 @@ var composite = args.Contains("--composite");
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
-builder.Services
+builder.UseOrleans(silo => silo
+    .UseLocalhostClustering(FreeLoopbackPort(), 0)
     .AddBaton(o =>
     {
-        o.LeaseDuration = TimeSpan.FromSeconds(1);
         o.PollInterval = TimeSpan.FromMilliseconds(100);
+        o.RecoveryInterval = TimeSpan.FromSeconds(1);
         o.MaxConcurrentActivities = 8;
     })
     .UseSqliteStore(s => s.Path = db)
-    .AddCrashWorkflows(log);
+    .AddCrashWorkflows(log));
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -43,6 +45,13 @@ await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
 }));
 Console.WriteLine("STARTED");
 await host.WaitForShutdownAsync();
+
+static int FreeLoopbackPort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+}
 
 string Argument(string name)
 {

@@ -76,7 +76,7 @@ public sealed class CompositionTests
         var history = (await silo.Client.GetStatusAsync(id, true))!.History!;
         Assert.True(history.Count <= 5, $"the last run's history has {history.Count} events");
         Assert.Equal(0, await Db.CountAsync(silo.DatabasePath, "messages", id));
-        Assert.Equal(0, silo.Runtime.ActiveInstances);
+        await Eventually.WaitUntil(async () => await silo.ActiveInstancesAsync() == 0);
     }
 
     [Fact]

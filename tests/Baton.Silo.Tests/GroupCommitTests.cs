@@ -6,7 +6,7 @@ public sealed class GroupCommitTests
     public async Task ManyInstances_UnderLoad_ShareCommits()
     {
         await using var silo = await TestSilo.StartAsync();
-        var writer = ((Storage.Sqlite.SqliteWorkflowStore)silo.Runtime.Store).Writer;
+        var writer = ((Storage.Sqlite.SqliteWorkflowStore)silo.Store).Writer;
         var (commitsBefore, writesBefore) = (writer.Commits, writer.Writes);
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => silo.Client.StartAsync(nameof(Samples.GreetingChain), new[] { "a", "b", "c" })));

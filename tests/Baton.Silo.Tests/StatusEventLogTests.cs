@@ -9,7 +9,7 @@ public sealed class StatusEventLogTests
     public async Task EveryStatusChange_IsLoggedInOrder_WithItsPreviousStatus()
     {
         await using var silo = await TestSilo.StartAsync();
-        var store = silo.Runtime.Store;
+        var store = silo.Store;
         var before = await store.GetLastStatusEventAsync(default);
 
         await silo.Client.StartAsync(nameof(SquareSum), 3, new StartWorkflowOptions { InstanceId = "log-1" });
@@ -26,7 +26,7 @@ public sealed class StatusEventLogTests
     public async Task Prune_KeepsWhatAWebhookHasNotReceived_AndNeverReusesSequenceNumbers()
     {
         await using var silo = await TestSilo.StartAsync();
-        var store = silo.Runtime.Store;
+        var store = silo.Store;
         for (var i = 0; i < 4; i++)
         {
             await silo.Client.StartAsync(nameof(SquareSum), 1, new StartWorkflowOptions { InstanceId = $"prune-{i}" });
@@ -55,39 +55,8 @@ public sealed class StatusEventLogTests
         await silo.Client.StartAsync(nameof(SquareSum), 1, new StartWorkflowOptions { InstanceId = "prune-recent" });
         await silo.Client.WaitForCompletionAsync("prune-recent", TimeSpan.FromSeconds(30));
 
-        Assert.Equal(0, await silo.Runtime.Store.PruneStatusEventsAsync(DateTime.UtcNow.AddMinutes(-10), default));
-        Assert.Equal(3, (await silo.Runtime.Store.ReadStatusEventsAsync(0, 1000, default)).Count);
+        Assert.Equal(0, await silo.Store.PruneStatusEventsAsync(DateTime.UtcNow.AddMinutes(-10), default));
+        Assert.Equal(3, (await silo.Store.ReadStatusEventsAsync(0, 1000, default)).Count);
     }
 
-    [Fact]
-    public async Task StoreOfSchemaVersion2_IsMigrated_KeepingItsInstances()
-    {
-        var path = TestSilo.NewDatabasePath();
-        await using (var silo = await TestSilo.StartAsync(path))
-        {
-            await silo.Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "from-v2" });
-            await silo.Client.WaitForCompletionAsync("from-v2", TimeSpan.FromSeconds(30));
-        }
-
-        // Turn the file back into what version 2 wrote: no status event log.
-        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                DROP TRIGGER tr_instances_created;
-                DROP TABLE status_events; DROP TABLE event_cursors;
-                UPDATE baton_meta SET value = '2' WHERE key = 'schema_version';
-                """;
-            await command.ExecuteNonQueryAsync();
-        }
-
-        await using var migrated = await TestSilo.StartAsync(path);
-
-        Assert.Equal(5, (await migrated.Client.GetStatusAsync("from-v2"))!.ReadOutput<int>());
-        Assert.Equal(3, await Db.ScalarAsync(path, "SELECT value FROM baton_meta WHERE key = 'schema_version' AND $id = $id", ""));
-        await migrated.Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "after-migration" });
-        await migrated.Client.WaitForCompletionAsync("after-migration", TimeSpan.FromSeconds(30));
-        Assert.Equal(3, await Db.CountAsync(path, "status_events", "after-migration"));
-    }
 }

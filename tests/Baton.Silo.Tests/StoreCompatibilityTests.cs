@@ -38,18 +38,25 @@ public sealed class StoreCompatibilityTests
     }
 
     [Fact]
-    public async Task Start_DifferentPartitionCount_ThrowsStoreIncompatible()
+    public async Task Start_FileOfThePartitionedRuntime_IsRefusedWithWhatToDo()
     {
         var path = TestSilo.NewDatabasePath();
-        await using (var first = await TestSilo.StartAsync(path, o => o.PartitionCount = 8))
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
         {
-            await first.Client.StartAsync(nameof(GreetingChain), new[] { "A" });
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE baton_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                INSERT INTO baton_meta VALUES ('application', 'baton'), ('schema_version', '3'), ('partition_count', '16');
+                """;
+            await command.ExecuteNonQueryAsync();
         }
 
-        var ex = await Assert.ThrowsAsync<StoreIncompatibleException>(() => TestSilo.StartAsync(path, o => o.PartitionCount = 16));
+        var ex = await Assert.ThrowsAsync<StoreIncompatibleException>(() => TestSilo.StartAsync(path));
 
-        Assert.Contains("8 partitions", ex.Message);
-        Assert.Contains("PartitionCount", ex.Message);
+        Assert.Contains("schema version 3", ex.Message);
+        Assert.Contains("delete the file", ex.Message);
     }
 
     [Fact]

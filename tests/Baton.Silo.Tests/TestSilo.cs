@@ -1,9 +1,11 @@
+using Baton.Grains.Storage;
 using Baton.Samples;
 using Baton.Silo.Hosting;
-using Baton.Silo.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
+using Orleans.Runtime;
 
 namespace Baton.Silo.Tests;
 
@@ -24,7 +26,21 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IWorkflowClient Client => _host.Services.GetRequiredService<IWorkflowClient>();
 
-    internal SiloRuntime Runtime => _host.Services.GetRequiredService<SiloRuntime>();
+    internal IServiceProvider Services => _host.Services;
+
+    internal IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    internal IWorkflowStore Store => _host.Services.GetRequiredService<IWorkflowStore>();
+
+    /// <summary>How many workflow grains are active on this silo now.</summary>
+    internal async Task<int> ActiveInstancesAsync()
+    {
+        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        return statistics.Where(s => s.GrainType.Contains("WorkflowGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+    }
+
+    /// <summary>Has Orleans collect every idle activation now, as it would after the idle timeout.</summary>
+    internal Task CollectIdleAsync() => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "baton-tests", Guid.NewGuid().ToString("N"), "baton.db");
@@ -57,11 +73,14 @@ public sealed class TestSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Baton", LogLevel.Warning);
-        var baton = builder.Services
-            .AddBaton(o =>
+        BatonBuilder baton = null!;
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(LoopbackPorts.Next(), 0);
+            baton = silo.AddBaton(o =>
             {
-                o.LeaseDuration = TimeSpan.FromSeconds(2);
                 o.PollInterval = TimeSpan.FromMilliseconds(200);
+                o.RecoveryInterval = TimeSpan.FromSeconds(1);
                 options?.Invoke(o);
             })
             .UseSqliteStore(s => s.Path = databasePath)
@@ -75,12 +94,20 @@ public sealed class TestSilo : IAsyncDisposable
             .AddActivity<FailingActivity>()
             .AddActivity<Echo>()
             .AddFeatureWorkflows();
+        });
         register?.Invoke(baton);
         services?.Invoke(builder.Services);
+        if (builder.Services.Any(d => d.ImplementationInstance is ManualTimeProvider))
+        {
+            // Reminders run on Orleans' own clock, which a manual clock cannot move: under one, every wait is a timer in
+            // memory that the test's clock drives. The reminder path has tests of its own, on real time.
+            builder.Services.PostConfigure<BatonOptions>(o => o.ReminderThreshold = TimeSpan.FromDays(3650));
+        }
+
         return builder.Build();
     }
 
-    /// <summary>Stops the silo gracefully (leases released) without deleting the file.</summary>
+    /// <summary>Stops the silo gracefully without deleting the file.</summary>
     public async Task StopAsync() => await _host.StopAsync();
 
     public async ValueTask DisposeAsync()

@@ -40,10 +40,10 @@ public sealed class TimerTests
     }
 
     [Fact]
-    public async Task DurableTimer_BeyondTheHorizon_StaysOnDiskUntilDue()
+    public async Task DurableTimer_BeyondTheReminderThreshold_IsFiredByAReminder()
     {
-        // A horizon shorter than the wait: the timer is not held in memory when created, only found by a later poll.
-        await using var silo = await TestSilo.StartAsync(options: o => o.TimerHorizon = TimeSpan.FromMilliseconds(200));
+        // A threshold shorter than the wait: no timer in memory holds it, an Orleans reminder in the SQLite table does.
+        await using var silo = await TestSilo.StartAsync(options: o => o.ReminderThreshold = TimeSpan.FromMilliseconds(200));
         var id = await silo.Client.StartAsync(nameof(TimerThenActivityWorkflow), 1200);
 
         var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);

@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 

@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Serialization;

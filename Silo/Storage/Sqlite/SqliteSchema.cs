@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -7,13 +8,12 @@ namespace Baton.Silo.Storage.Sqlite;
 internal static class SqliteSchema
 {
     public const string Application = "baton";
-    public const int Version = 3;
+    public const int Version = 4;
 
     public const string Create = """
         CREATE TABLE baton_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE instances (
             instance_id  TEXT PRIMARY KEY,
-            partition    INTEGER NOT NULL,
             name         TEXT NOT NULL,
             status       INTEGER NOT NULL,
             created_at   INTEGER NOT NULL,
@@ -25,8 +25,11 @@ internal static class SqliteSchema
             version      INTEGER NOT NULL,
             parent_instance_id TEXT,
             custom_status TEXT,
-            status_reason TEXT);
+            status_reason TEXT,
+            revision     INTEGER NOT NULL DEFAULT 0,
+            owner        TEXT);
         CREATE INDEX ix_instances_created ON instances (created_at DESC, instance_id DESC);
+        CREATE INDEX ix_instances_owner ON instances (owner) WHERE owner IS NOT NULL;
         CREATE TABLE history (
             instance_id TEXT NOT NULL,
             position    INTEGER NOT NULL,
@@ -34,17 +37,14 @@ internal static class SqliteSchema
             PRIMARY KEY (instance_id, position)) WITHOUT ROWID;
         CREATE TABLE messages (
             id          INTEGER PRIMARY KEY AUTOINCREMENT,
-            partition   INTEGER NOT NULL,
             instance_id TEXT NOT NULL,
             visible_at  INTEGER NOT NULL,
             body        TEXT NOT NULL,
             step_id     INTEGER);
-        CREATE INDEX ix_messages_due ON messages (partition, visible_at);
         CREATE INDEX ix_messages_instance ON messages (instance_id, step_id);
         CREATE TABLE work_items (
             instance_id TEXT NOT NULL,
             step_id     INTEGER NOT NULL,
-            partition   INTEGER NOT NULL,
             queue       TEXT NOT NULL,
             name        TEXT NOT NULL,
             input       TEXT,
@@ -66,18 +66,15 @@ internal static class SqliteSchema
             hash        TEXT NOT NULL,
             data        TEXT NOT NULL,
             PRIMARY KEY (instance_id, hash)) WITHOUT ROWID;
-        CREATE TABLE partitions (
-            partition   INTEGER PRIMARY KEY,
-            owner       TEXT,
-            epoch       INTEGER NOT NULL,
-            lease_until INTEGER NOT NULL);
-        CREATE TABLE silos (
-            silo_id      TEXT PRIMARY KEY,
-            host         TEXT NOT NULL,
-            process_id   INTEGER NOT NULL,
-            started_at   INTEGER NOT NULL,
-            heartbeat_at INTEGER NOT NULL,
-            active       INTEGER NOT NULL);
+        CREATE TABLE reminders (
+            grain_id    TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            grain_hash  INTEGER NOT NULL,
+            start_at    INTEGER NOT NULL,
+            period_ms   INTEGER NOT NULL,
+            etag        INTEGER NOT NULL,
+            PRIMARY KEY (grain_id, name)) WITHOUT ROWID;
+        CREATE INDEX ix_reminders_hash ON reminders (grain_hash);
         """ + StatusEvents;
 
     /// <summary>
@@ -102,10 +99,10 @@ internal static class SqliteSchema
         END;
         """;
 
-    /// <summary>Creates the schema in an empty file, or checks that the file is Baton's, at this version, with this partition count.</summary>
+    /// <summary>Creates the schema in an empty file, or checks that the file is Baton's, at this version.</summary>
     /// <exception cref="StoreIncompatibleException">The file belongs to another program or was made differently.</exception>
     /// <returns>The cluster's callback secret.</returns>
-    public static byte[] Ensure(SqliteConnection connection, string location, int partitionCount)
+    public static byte[] Ensure(SqliteConnection connection, string location)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
@@ -120,7 +117,7 @@ internal static class SqliteSchema
 
         if (tables.Count == 0)
         {
-            CreateSchema(connection, partitionCount);
+            CreateSchema(connection);
             return ReadSecret(connection, location);
         }
 
@@ -144,10 +141,10 @@ internal static class SqliteSchema
             throw new StoreIncompatibleException(location, "the file's baton_meta table does not name Baton as its application.");
         }
 
-        if (meta.TryGetValue("schema_version", out var version) && version == "2")
+        meta.TryGetValue("schema_version", out var version);
+        if (version is "2" or "3")
         {
-            MigrateFrom2(connection);
-            version = Version.ToString(CultureInfo.InvariantCulture);
+            throw new StoreIncompatibleException(location, $"the file was made by Baton before it ran on Orleans (schema version {version}), with partitions and leases that Orleans replaced; this build uses version {Version} and does not migrate it. Let its instances finish on the build that made it, or delete the file to start over.");
         }
 
         if (version != Version.ToString(CultureInfo.InvariantCulture))
@@ -155,23 +152,7 @@ internal static class SqliteSchema
             throw new StoreIncompatibleException(location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {Version}.");
         }
 
-        if (!meta.TryGetValue("partition_count", out var count) || count != partitionCount.ToString(CultureInfo.InvariantCulture))
-        {
-            throw new StoreIncompatibleException(location, $"the store was created with {count ?? "an unknown number of"} partitions, but BatonOptions.PartitionCount is {partitionCount}; the partition count of a store cannot change.");
-        }
-
         return ReadSecret(connection, location);
-    }
-
-    /// <summary>Version 2 to 3 adds the status event log; nothing existing changes, so the migration is the new tables alone.</summary>
-    private static void MigrateFrom2(SqliteConnection connection)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = StatusEvents + "UPDATE baton_meta SET value = '3' WHERE key = 'schema_version';";
-        command.ExecuteNonQuery();
-        transaction.Commit();
     }
 
     private static byte[] ReadSecret(SqliteConnection connection, string location)
@@ -183,7 +164,7 @@ internal static class SqliteSchema
             : throw new StoreIncompatibleException(location, "the baton_meta table has no callback_secret.");
     }
 
-    private static void CreateSchema(SqliteConnection connection, int partitionCount)
+    private static void CreateSchema(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
@@ -193,22 +174,12 @@ internal static class SqliteSchema
 
         command.CommandText = """
             INSERT INTO baton_meta (key, value)
-            VALUES ('application', $app), ('schema_version', $version), ('partition_count', $count), ('callback_secret', $secret)
+            VALUES ('application', $app), ('schema_version', $version), ('callback_secret', $secret)
             """;
         command.Parameters.AddWithValue("$secret", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         command.Parameters.AddWithValue("$app", Application);
         command.Parameters.AddWithValue("$version", Version.ToString(CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$count", partitionCount.ToString(CultureInfo.InvariantCulture));
         command.ExecuteNonQuery();
-
-        command.Parameters.Clear();
-        command.CommandText = "INSERT INTO partitions (partition, owner, epoch, lease_until) VALUES ($p, NULL, 0, 0)";
-        var p = command.Parameters.Add("$p", SqliteType.Integer);
-        for (var i = 0; i < partitionCount; i++)
-        {
-            p.Value = i;
-            command.ExecuteNonQuery();
-        }
 
         transaction.Commit();
     }

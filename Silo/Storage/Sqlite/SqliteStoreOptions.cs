@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 namespace Baton.Silo.Storage.Sqlite;
 
 /// <summary>Options of the embedded SQLite store.</summary>

@@ -1,7 +1,7 @@
+using Baton.Grains.Storage;
 using System.Text.Json;
 using Baton.History;
 using Baton.Serialization;
-using Baton.Silo.Runtime;
 
 namespace Baton.Silo.Storage.Sqlite;
 
@@ -23,35 +23,34 @@ internal sealed partial class SqliteWorkflowStore
         var children = commit.NewChildren.Select(c => new
         {
             Work = c,
-            Partition = PartitionMap.PartitionOf(c.InstanceId, _partitionCount),
             Input = _payloads.Offload(c.Input, c.InstanceId, payloads),
             Start = Serialize(new WorkflowStarted(c.Name, c.Input, c.Version, 0, new ParentInstance(id, c.StepId)) { Timestamp = commit.Now }, c.InstanceId, payloads),
             Conflict = Serialize(new ChildWorkflowFailed(c.StepId, FailureDetails.FromException(new InstanceAlreadyExistsException(c.InstanceId))) { Timestamp = commit.Now }, id, payloads),
         }).ToArray();
         var outgoing = commit.Outgoing.Select(m => (
             m.InstanceId,
-            Partition: PartitionMap.PartitionOf(m.InstanceId, _partitionCount),
             Body: Serialize(m.Event with { Timestamp = commit.Now }, m.InstanceId, payloads))).ToArray();
         var terminal = commit.Status.IsTerminal();
 
         return Writer.WriteAsync(w =>
         {
-            var epoch = w.Statement("SELECT epoch FROM partitions WHERE partition = $p").Scalar(commit.Partition);
-            if (epoch is not long current || current != commit.Epoch)
-            {
-                throw new PartitionLostException(commit.Partition, commit.Epoch);
-            }
-
             if (commit.NewInstance is { } row)
             {
                 var inserted = w.Statement("""
-                    INSERT INTO instances (instance_id, partition, name, status, created_at, updated_at, input, version)
-                    VALUES ($id, $p, $name, $status, $created, $created, $input, $version) ON CONFLICT (instance_id) DO NOTHING
-                    """).Execute(row.InstanceId, commit.Partition, row.Name, (int)row.Status, row.CreatedAt.Ticks, newInput, row.Version);
+                    INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, revision, owner)
+                    VALUES ($id, $name, $status, $created, $created, $input, $version, 1, $owner) ON CONFLICT (instance_id) DO NOTHING
+                    """).Execute(row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, newInput, row.Version, terminal ? null : commit.Owner);
                 if (inserted == 0)
                 {
                     throw new InstanceAlreadyExistsException(row.InstanceId);
                 }
+            }
+            else if (w.Statement("""
+                UPDATE instances SET revision = revision + 1, owner = $owner WHERE instance_id = $id AND revision = $expected
+                """).Execute(terminal ? null : commit.Owner, id, commit.ExpectedRevision) == 0)
+            {
+                // Fencing: another activation committed (or the instance was purged or recreated) since this one loaded it.
+                throw new InstanceConflictException(id, commit.ExpectedRevision);
             }
 
             if (commit.HistoryReset)
@@ -108,15 +107,15 @@ internal sealed partial class SqliteWorkflowStore
             }
 
             var insertWorkItem = w.Statement("""
-                INSERT INTO work_items (instance_id, step_id, partition, queue, name, input, lease_owner, deliveries, created_at, start_to_close_ms, heartbeat_ms)
-                VALUES ($id, $step, $p, $queue, $name, $input, $owner, $deliveries, $now, $startToClose, $heartbeat)
+                INSERT INTO work_items (instance_id, step_id, queue, name, input, lease_owner, deliveries, created_at, start_to_close_ms, heartbeat_ms)
+                VALUES ($id, $step, $queue, $name, $input, $owner, $deliveries, $now, $startToClose, $heartbeat)
                 ON CONFLICT (instance_id, step_id) DO NOTHING
                 """);
             for (var i = 0; i < workInputs.Length; i++)
             {
                 var work = commit.NewWorkItems[i];
-                var owner = commit.LocalQueues.Contains(work.Queue) ? commit.WorkItemOwner : null;
-                insertWorkItem.Execute(id, work.StepId, commit.Partition, work.Queue, work.Name, workInputs[i], owner, owner is null ? 0 : 1, now,
+                var owner = commit.LocalQueues.Contains(work.Queue) ? commit.Owner : null;
+                insertWorkItem.Execute(id, work.StepId, work.Queue, work.Name, workInputs[i], owner, owner is null ? 0 : 1, now,
                     (long?)work.StartToClose?.TotalMilliseconds, (long?)work.HeartbeatTimeout?.TotalMilliseconds);
             }
 
@@ -129,75 +128,45 @@ internal sealed partial class SqliteWorkflowStore
                 registerCallback.Execute(callback.TokenId, id, callback.StepId);
             }
 
-            var insertMessage = w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)");
-            var messaged = new List<int>();
+            var insertMessage = w.Statement("INSERT INTO messages (instance_id, visible_at, body) VALUES ($id, $at, $body)");
+            var messaged = new List<string>();
             foreach (var child in children)
             {
                 var created = w.Statement("""
-                    INSERT INTO instances (instance_id, partition, name, status, created_at, updated_at, input, version, parent_instance_id)
-                    VALUES ($id, $p, $name, $status, $now, $now, $input, $version, $parent) ON CONFLICT (instance_id) DO NOTHING
-                    """).Execute(child.Work.InstanceId, child.Partition, child.Work.Name, (int)WorkflowRuntimeStatus.Pending, now, child.Input, child.Work.Version, id);
+                    INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, parent_instance_id, owner)
+                    VALUES ($id, $name, $status, $now, $now, $input, $version, $parent, $owner) ON CONFLICT (instance_id) DO NOTHING
+                    """).Execute(child.Work.InstanceId, child.Work.Name, (int)WorkflowRuntimeStatus.Pending, now, child.Input, child.Work.Version, id, commit.Owner);
                 if (created == 1)
                 {
-                    insertMessage.Execute(child.Partition, child.Work.InstanceId, now, child.Start);
-                    messaged.Add(child.Partition);
+                    insertMessage.Execute(child.Work.InstanceId, now, child.Start);
+                    messaged.Add(child.Work.InstanceId);
                 }
                 else
                 {
-                    insertMessage.Execute(commit.Partition, id, now, child.Conflict);
-                    messaged.Add(commit.Partition);
+                    insertMessage.Execute(id, now, child.Conflict);
+                    messaged.Add(id);
                 }
             }
 
             foreach (var message in outgoing)
             {
-                insertMessage.Execute(message.Partition, message.InstanceId, now, message.Body);
-                messaged.Add(message.Partition);
+                insertMessage.Execute(message.InstanceId, now, message.Body);
+                messaged.Add(message.InstanceId);
             }
 
             InsertPayloads(w, payloads);
 
             var timers = new CommittedTimer[commit.NewTimers.Count];
-            var insertTimer = w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body, step_id) VALUES ($p, $id, $at, $body, $step) RETURNING id");
+            var insertTimer = w.Statement("INSERT INTO messages (instance_id, visible_at, body, step_id) VALUES ($id, $at, $body, $step) RETURNING id");
             for (var i = 0; i < timers.Length; i++)
             {
                 var timer = commit.NewTimers[i];
-                var messageId = (long)insertTimer.Scalar(commit.Partition, id, timer.FireAt.Ticks, timerBodies[i], timer.StepId)!;
+                var messageId = (long)insertTimer.Scalar(id, timer.FireAt.Ticks, timerBodies[i], timer.StepId)!;
                 timers[i] = new CommittedTimer(messageId, id, timer.StepId, timer.FireAt);
             }
 
             return timers.Length == 0 && messaged.Count == 0 ? CommitOutcome.Empty : new CommitOutcome(timers, messaged);
         });
-    }
-
-    public async Task<CreateOutcome> CreateInstanceAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken)
-    {
-        var payloads = new List<PayloadRow>();
-        var body = Serialize(start, row.InstanceId, payloads);
-        var input = _payloads.Offload(row.Input, row.InstanceId, payloads);
-        var outcome = await Writer.WriteAsync(w =>
-        {
-            var inserted = w.Statement("""
-                INSERT INTO instances (instance_id, partition, name, status, created_at, updated_at, input, version)
-                VALUES ($id, $p, $name, $status, $created, $created, $input, $version) ON CONFLICT (instance_id) DO NOTHING
-                """).Execute(row.InstanceId, partition, row.Name, (int)WorkflowRuntimeStatus.Pending, row.CreatedAt.Ticks, input, row.Version);
-            if (inserted == 0)
-            {
-                return CreateOutcome.AlreadyExists;
-            }
-
-            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)")
-                .Execute(partition, row.InstanceId, row.CreatedAt.Ticks, body);
-            InsertPayloads(w, payloads);
-            return CreateOutcome.Created;
-        }).ConfigureAwait(false);
-
-        if (outcome == CreateOutcome.Created)
-        {
-            MessagesAdded?.Invoke(partition);
-        }
-
-        return outcome;
     }
 
     private static void InsertPayloads(SqliteWriter w, List<PayloadRow> payloads)

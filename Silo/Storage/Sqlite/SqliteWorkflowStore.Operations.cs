@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 using Baton.History;
 
 namespace Baton.Silo.Storage.Sqlite;
@@ -11,77 +12,62 @@ internal sealed partial class SqliteWorkflowStore
     {
         var payloads = new List<PayloadRow>();
         var body = Serialize(message with { Timestamp = now }, instanceId, payloads);
-        var (outcome, partition) = await Writer.WriteAsync(w =>
+        return await Writer.WriteAsync(w =>
         {
-            using var reader = w.Statement("SELECT partition, status FROM instances WHERE instance_id = $id").Query(instanceId);
-            if (!reader.Read())
+            if (StatusOf(w, instanceId) is not { } status)
             {
-                return (new SendOutcome(false, default, false), -1);
+                return new SendOutcome(false, default, false);
             }
 
-            var partition = reader.GetInt32(0);
-            var status = (WorkflowRuntimeStatus)reader.GetInt32(1);
-            reader.Close();
             if (!allowed(status))
             {
-                return (new SendOutcome(true, status, false), partition);
+                return new SendOutcome(true, status, false);
             }
 
-            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)").Execute(partition, instanceId, now.Ticks, body);
+            InsertMessage(w, instanceId, now, body);
             InsertPayloads(w, payloads);
-            return (new SendOutcome(true, status, true), partition);
+            return new SendOutcome(true, status, true);
         }).ConfigureAwait(false);
-
-        if (outcome.Sent)
-        {
-            MessagesAdded?.Invoke(partition);
-        }
-
-        return outcome;
     }
 
     public async Task<CallbackOutcome> SendToCallbackAsync(string tokenId, string instanceId, HistoryEvent message, bool usesUp, DateTime now, CancellationToken cancellationToken)
     {
         var payloads = new List<PayloadRow>();
         var body = Serialize(message with { Timestamp = now }, instanceId, payloads);
-        var partition = await Writer.WriteAsync(w =>
+        return await Writer.WriteAsync(w =>
         {
-            using var reader = w.Statement("""
-                SELECT i.partition FROM callbacks c JOIN instances i ON i.instance_id = c.instance_id
-                WHERE c.token_id = $token AND c.instance_id = $id AND c.used = 0
-                """).Query(tokenId, instanceId);
-            if (!reader.Read())
+            if (w.Statement("SELECT 1 FROM callbacks WHERE token_id = $token AND instance_id = $id AND used = 0").Scalar(tokenId, instanceId) is null)
             {
-                return -1;
+                return CallbackOutcome.NotPending;
             }
 
-            var partition = reader.GetInt32(0);
-            reader.Close();
             if (usesUp)
             {
                 w.Statement("UPDATE callbacks SET used = 1 WHERE token_id = $token").Execute(tokenId);
             }
 
-            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)").Execute(partition, instanceId, now.Ticks, body);
+            InsertMessage(w, instanceId, now, body);
             InsertPayloads(w, payloads);
-            return partition;
+            return CallbackOutcome.Delivered;
         }).ConfigureAwait(false);
-
-        if (partition < 0)
-        {
-            return CallbackOutcome.NotPending;
-        }
-
-        MessagesAdded?.Invoke(partition);
-        return CallbackOutcome.Delivered;
     }
 
-    public async Task<SendOutcome> RecreateAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a message from outside the instance's own turns. An instance that no silo holds (owner NULL) is marked
+    /// with the empty owner, which no silo has: if the wake-up that follows is lost, recovery still finds the message.
+    /// </summary>
+    private static void InsertMessage(SqliteWriter w, string instanceId, DateTime now, string body)
+    {
+        w.Statement("INSERT INTO messages (instance_id, visible_at, body) VALUES ($id, $at, $body)").Execute(instanceId, now.Ticks, body);
+        w.Statement("UPDATE instances SET owner = '' WHERE instance_id = $id AND owner IS NULL AND status NOT IN (2, 3, 4)").Execute(instanceId);
+    }
+
+    public Task<SendOutcome> RecreateAsync(InstanceRow row, WorkflowStarted start, CancellationToken cancellationToken)
     {
         var payloads = new List<PayloadRow>();
         var body = Serialize(start, row.InstanceId, payloads);
         var input = _payloads.Offload(row.Input, row.InstanceId, payloads);
-        var outcome = await Writer.WriteAsync(w =>
+        return Writer.WriteAsync(w =>
         {
             var found = StatusOf(w, row.InstanceId);
             if (found is not { } status || !status.IsTerminal())
@@ -89,23 +75,17 @@ internal sealed partial class SqliteWorkflowStore
                 return new SendOutcome(found is not null, found ?? default, false);
             }
 
+            // The new row continues the old revision, so that an activation still holding the old run can never commit.
+            var revision = (long)w.Statement("SELECT revision FROM instances WHERE instance_id = $id").Scalar(row.InstanceId)!;
             DeleteInstance(w, row.InstanceId);
             w.Statement("""
-                INSERT INTO instances (instance_id, partition, name, status, created_at, updated_at, input, version)
-                VALUES ($id, $p, $name, $status, $created, $created, $input, $version)
-                """).Execute(row.InstanceId, partition, row.Name, (int)WorkflowRuntimeStatus.Pending, row.CreatedAt.Ticks, input, row.Version);
-            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)")
-                .Execute(partition, row.InstanceId, row.CreatedAt.Ticks, body);
+                INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, revision, owner)
+                VALUES ($id, $name, $status, $created, $created, $input, $version, $revision, '')
+                """).Execute(row.InstanceId, row.Name, (int)WorkflowRuntimeStatus.Pending, row.CreatedAt.Ticks, input, row.Version, revision + 1);
+            w.Statement("INSERT INTO messages (instance_id, visible_at, body) VALUES ($id, $at, $body)").Execute(row.InstanceId, row.CreatedAt.Ticks, body);
             InsertPayloads(w, payloads);
             return new SendOutcome(true, status, true);
-        }).ConfigureAwait(false);
-
-        if (outcome.Sent)
-        {
-            MessagesAdded?.Invoke(partition);
-        }
-
-        return outcome;
+        });
     }
 
     public Task<SendOutcome> PurgeAsync(string instanceId, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 using System.Globalization;
 using System.Text.Json;
 using Baton.History;
@@ -8,30 +9,24 @@ namespace Baton.Silo.Storage.Sqlite;
 // Activity work items: claims by workers and results delivered through the store.
 internal sealed partial class SqliteWorkflowStore
 {
-    public async Task DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken)
+    public Task<bool> DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken)
     {
         var payloads = new List<PayloadRow>();
         var body = Serialize(result, item.InstanceId, payloads);
-        var delivered = await Writer.WriteAsync(w =>
+        return Writer.WriteAsync(w =>
         {
             if (w.Statement("DELETE FROM work_items WHERE instance_id = $id AND step_id = $step").Execute(item.InstanceId, item.StepId) == 0)
             {
                 return false; // Already answered, or withdrawn: recording it would be a second result.
             }
 
-            w.Statement("INSERT INTO messages (partition, instance_id, visible_at, body) VALUES ($p, $id, $at, $body)")
-                .Execute(item.Partition, item.InstanceId, now.Ticks, body);
+            InsertMessage(w, item.InstanceId, now, body);
             InsertPayloads(w, payloads);
             return true;
-        }).ConfigureAwait(false);
-
-        if (delivered)
-        {
-            MessagesAdded?.Invoke(item.Partition);
-        }
+        });
     }
 
-    public Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, int limit, DateTime liveSince, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken)
     {
         if (queues.Count == 0 || limit <= 0)
         {
@@ -39,13 +34,14 @@ internal sealed partial class SqliteWorkflowStore
         }
 
         var queueParameters = string.Join(", ", queues.Select((_, i) => $"$q{i}"));
+        var liveParameters = string.Join(", ", liveSilos.Select((_, i) => $"$s{i}"));
         var select = $"""
-            SELECT instance_id, step_id, partition, queue, name, input, deliveries, start_to_close_ms, heartbeat_ms FROM work_items
+            SELECT instance_id, step_id, queue, name, input, deliveries, start_to_close_ms, heartbeat_ms FROM work_items
             WHERE queue IN ({queueParameters})
-              AND (lease_owner IS NULL OR lease_owner NOT IN (SELECT silo_id FROM silos WHERE active = 1 AND heartbeat_at >= $live))
+              AND (lease_owner IS NULL {(liveSilos.Count > 0 ? $"OR lease_owner NOT IN ({liveParameters})" : "OR 1 = 1")})
             LIMIT $limit
             """;
-        var arguments = queues.Cast<object?>().Append(liveSince.Ticks).Append(limit).ToArray();
+        var arguments = queues.Cast<object?>().Concat(liveSilos).Append(limit).ToArray();
         if (!AnyClaimable(select, arguments))
         {
             // Most polls find nothing: answering from a reader spares the writer a synced commit.
@@ -59,11 +55,11 @@ internal sealed partial class SqliteWorkflowStore
             {
                 while (reader.Read())
                 {
-                    claimed.Add(new WorkItem(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
-                        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6) + 1)
+                    claimed.Add(new WorkItem(reader.GetString(0), reader.GetInt32(1), reader.GetString(2),
+                        reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5) + 1)
                     {
-                        StartToClose = reader.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(7)),
-                        HeartbeatTimeout = reader.IsDBNull(8) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(8)),
+                        StartToClose = reader.IsDBNull(6) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(6)),
+                        HeartbeatTimeout = reader.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(7)),
                     });
                 }
             }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Baton.Grains.Storage;
 using System.Text.Json;
 using Baton.History;
 using Baton.Serialization;
@@ -16,8 +16,8 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
     private readonly PayloadOffloader _payloads;
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
+    private readonly Lock _initLock = new();
     private SqliteWriter? _writer;
-    private int _partitionCount;
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -33,16 +33,27 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
 
     public string Location { get; }
 
-    public event Action<int>? MessagesAdded;
-
     public byte[] ClusterSecret { get; private set; } = [];
 
     /// <summary>The group-committing writer (for its counters).</summary>
     internal SqliteWriter Writer => _writer ?? throw new InvalidOperationException("The store is not initialized.");
 
-    public async Task InitializeAsync(int partitionCount, CancellationToken cancellationToken)
+    /// <summary>Opens the file once; the silo's start and Orleans' reminder service may both ask.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken)
     {
-        _partitionCount = partitionCount;
+        lock (_initLock)
+        {
+            if (_writer is null)
+            {
+                Initialize();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Initialize()
+    {
         var directory = System.IO.Path.GetDirectoryName(Location);
         if (!string.IsNullOrEmpty(directory))
         {
@@ -58,7 +69,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
             Pragma(connection, _options.Durability == SqliteDurability.Synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             Pragma(connection, "PRAGMA busy_timeout=10000");
             Pragma(connection, "PRAGMA foreign_keys=OFF");
-            ClusterSecret = SqliteSchema.Ensure(connection, Location, partitionCount);
+            ClusterSecret = SqliteSchema.Ensure(connection, Location);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
         {
@@ -72,76 +83,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
         }
 
         _writer = new SqliteWriter(connection, _options.MaxWritesPerCommit);
-        await Task.CompletedTask.ConfigureAwait(false);
     }
-
-    public Task RegisterSiloAsync(string siloId, string host, int processId, DateTime now, CancellationToken cancellationToken) =>
-        Writer.WriteAsync(w => w.Statement("""
-            INSERT INTO silos (silo_id, host, process_id, started_at, heartbeat_at, active) VALUES ($id, $host, $pid, $now, $now, 1)
-            ON CONFLICT (silo_id) DO UPDATE SET heartbeat_at = $now, active = 1
-            """).Execute(siloId, host, processId, now.Ticks));
-
-    public Task<LeaseRound> RenewLeasesAsync(string siloId, IReadOnlyDictionary<int, long> held, DateTime now, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        Writer.WriteAsync(w =>
-        {
-            var until = (now + leaseDuration).Ticks;
-            w.Statement("UPDATE silos SET heartbeat_at = $now, active = 1 WHERE silo_id = $id").Execute(now.Ticks, siloId);
-
-            var lost = new List<int>();
-            var kept = new Dictionary<int, long>();
-            var renew = w.Statement("UPDATE partitions SET lease_until = $until WHERE partition = $p AND owner = $owner AND epoch = $epoch");
-            foreach (var (partition, epoch) in held)
-            {
-                if (renew.Execute(until, partition, siloId, epoch) == 1)
-                {
-                    kept[partition] = epoch;
-                }
-                else
-                {
-                    lost.Add(partition);
-                }
-            }
-
-            var liveSilos = Convert.ToInt32(w.Statement("SELECT count(*) FROM silos WHERE active = 1 AND heartbeat_at >= $live")
-                .Scalar((now - leaseDuration).Ticks), CultureInfo.InvariantCulture);
-            var fairShare = (_partitionCount + Math.Max(1, liveSilos) - 1) / Math.Max(1, liveSilos);
-            var acquired = new Dictionary<int, long>();
-            if (kept.Count < fairShare)
-            {
-                var free = new List<int>();
-                using (var reader = w.Statement("SELECT partition FROM partitions WHERE owner IS NULL OR lease_until < $now ORDER BY partition LIMIT $n")
-                    .Query(now.Ticks, fairShare - kept.Count))
-                {
-                    while (reader.Read())
-                    {
-                        free.Add(reader.GetInt32(0));
-                    }
-                }
-
-                var take = w.Statement("""
-                    UPDATE partitions SET owner = $owner, epoch = epoch + 1, lease_until = $until
-                    WHERE partition = $p AND (owner IS NULL OR lease_until < $now)
-                    RETURNING epoch
-                    """);
-                foreach (var partition in free)
-                {
-                    if (take.Scalar(siloId, until, partition, now.Ticks) is long epoch)
-                    {
-                        acquired[partition] = epoch;
-                    }
-                }
-            }
-
-            return new LeaseRound(acquired, lost);
-        });
-
-    public Task ReleaseAsync(string siloId, CancellationToken cancellationToken) =>
-        Writer.WriteAsync(w =>
-        {
-            w.Statement("UPDATE partitions SET owner = NULL, lease_until = 0 WHERE owner = $id").Execute(siloId);
-            w.Statement("UPDATE work_items SET lease_owner = NULL WHERE lease_owner = $id").Execute(siloId);
-            return w.Statement("UPDATE silos SET active = 0 WHERE silo_id = $id").Execute(siloId);
-        });
 
     public Task<InstanceRow?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -169,24 +111,19 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
         return Task.FromResult<IReadOnlyList<HistoryEvent>>(events);
     }
 
-    public Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(int partition, DateTime visibleBefore, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(string instanceId, int limit, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, instance_id, visible_at, body FROM messages
-            WHERE partition = $p AND visible_at < $before ORDER BY visible_at, id LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$before", visibleBefore.Ticks);
+        command.CommandText = "SELECT id, visible_at, body FROM messages WHERE instance_id = $id ORDER BY visible_at, id LIMIT $limit";
+        command.Parameters.AddWithValue("$id", instanceId);
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
         var messages = new List<InboxMessage>();
         while (reader.Read())
         {
-            var instanceId = reader.GetString(1);
-            messages.Add(new InboxMessage(reader.GetInt64(0), instanceId, new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                ReadEvent(reader.GetString(3), instanceId, connection)));
+            messages.Add(new InboxMessage(reader.GetInt64(0), instanceId, new DateTime(reader.GetInt64(1), DateTimeKind.Utc),
+                ReadEvent(reader.GetString(2), instanceId, connection)));
         }
 
         return Task.FromResult<IReadOnlyList<InboxMessage>>(messages);
@@ -204,7 +141,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
     }
 
     internal const string InstanceColumns =
-        "instance_id, name, status, created_at, updated_at, completed_at, input, output, failure, version, parent_instance_id, custom_status, status_reason";
+        "instance_id, name, status, created_at, updated_at, completed_at, input, output, failure, version, parent_instance_id, custom_status, status_reason, revision, owner";
 
     internal static InstanceRow ReadInstance(SqliteDataReader reader, SqliteConnection connection)
     {
@@ -225,6 +162,8 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
             ParentInstanceId = reader.IsDBNull(10) ? null : reader.GetString(10),
             CustomStatus = reader.IsDBNull(11) ? null : reader.GetString(11),
             StatusReason = reader.IsDBNull(12) ? null : reader.GetString(12),
+            Revision = reader.GetInt64(13),
+            Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
         };
     }
 

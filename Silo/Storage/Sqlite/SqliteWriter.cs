@@ -1,3 +1,4 @@
+using Baton.Grains.Storage;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 

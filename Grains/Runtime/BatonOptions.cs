@@ -1,34 +1,36 @@
-namespace Baton.Silo.Hosting;
+namespace Baton;
 
 /// <summary>Options of a Baton silo. Validated at start-up; an invalid value stops the host with a message naming it.</summary>
 public sealed class BatonOptions
 {
-    /// <summary>How many partitions instances hash into. Fixed for the life of a store. Default: 16.</summary>
-    public int PartitionCount { get; set; } = 16;
-
-    /// <summary>How many activities this silo runs at once. Default: 64.</summary>
+    /// <summary>How many activities this silo's workers run at once. Default: 64.</summary>
     public int MaxConcurrentActivities { get; set; } = 64;
 
     /// <summary>The activity queues this silo's workers serve. Default: <c>["default"]</c>.</summary>
     public IList<string> ActivityQueues { get; set; } = [ActivityOptions.DefaultQueue];
 
     /// <summary>
-    /// How long a partition lease (and a silo's claim on its work items) lasts without renewal. After a
-    /// crash, a silo's partitions and activities move to others this long after its last heartbeat.
-    /// Default: 15 seconds.
+    /// How often workers look in the store for activities that no live silo holds: on queues whose instances live on a
+    /// silo that does not serve them, or left by a silo that died. Default: 1 second.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>How often partitions and workers look in the store for work that no signal announced. Default: 1 second.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an instance with nothing to do stays in memory before it is collected. Default: 2 minutes.</summary>
+    /// <summary>
+    /// How often each silo looks for unfinished instances with pending work whose silo has died, and wakes them (it also
+    /// looks at start and whenever the cluster's membership changes). Default: 10 seconds.
+    /// </summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a workflow grain with nothing to do stays in memory before Orleans collects it. Default: 2 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Timers due within this window are held in memory; later ones stay on disk only. Default: 1 minute.</summary>
-    public TimeSpan TimerHorizon { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Waits longer than this are carried by an Orleans reminder, so that the grain can be collected while it waits;
+    /// shorter ones by a timer in memory that keeps the grain active. Default: 1 minute.
+    /// </summary>
+    public TimeSpan ReminderThreshold { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The most inputs (starts, results, timers) a partition takes into one round of commits. Default: 1,000.</summary>
+    /// <summary>The most inputs (starts, results, messages) a workflow grain takes into one turn. Default: 1,000.</summary>
     public int MaxBatchSize { get; set; } = 1000;
 
     /// <summary>Payloads (inputs, outputs, results, event data) above this many UTF-8 bytes are stored once as payload rows and referenced from history. Default: 64 KiB.</summary>
@@ -49,13 +51,12 @@ public sealed class BatonOptions
         Require(StatusEventRetention > TimeSpan.Zero, nameof(StatusEventRetention), "must be positive");
         Require(LargePayloadThreshold >= 1024, nameof(LargePayloadThreshold), "must be at least 1 KiB");
         Require(MaxPayloadBytes >= LargePayloadThreshold && MaxPayloadBytes <= 1L << 30, nameof(MaxPayloadBytes), "must be at least LargePayloadThreshold and at most 1 GiB");
-        Require(PartitionCount is >= 1 and <= 4096, nameof(PartitionCount), "must be between 1 and 4,096");
         Require(MaxConcurrentActivities is >= 1 and <= 100_000, nameof(MaxConcurrentActivities), "must be between 1 and 100,000");
         Require(ActivityQueues is not null && ActivityQueues.All(q => !string.IsNullOrWhiteSpace(q)), nameof(ActivityQueues), "must list non-empty queue names");
-        Require(LeaseDuration >= TimeSpan.FromMilliseconds(300), nameof(LeaseDuration), "must be at least 300 ms");
+        Require(RecoveryInterval > TimeSpan.Zero, nameof(RecoveryInterval), "must be positive");
         Require(PollInterval > TimeSpan.Zero, nameof(PollInterval), "must be positive");
         Require(IdleTimeout > TimeSpan.Zero, nameof(IdleTimeout), "must be positive");
-        Require(TimerHorizon > TimeSpan.Zero, nameof(TimerHorizon), "must be positive");
+        Require(ReminderThreshold > TimeSpan.Zero, nameof(ReminderThreshold), "must be positive");
         Require(MaxBatchSize is >= 1 and <= 100_000, nameof(MaxBatchSize), "must be between 1 and 100,000");
     }
 

@@ -1,7 +1,7 @@
 using Baton.Grains.Replay;
 using Baton.History;
 
-namespace Baton.Silo.Storage;
+namespace Baton.Grains.Storage;
 
 // The rows the runtime reads from and writes to a store, independent of which store it is.
 
@@ -24,6 +24,12 @@ internal sealed record InstanceRow(
     public string? CustomStatus { get; init; }
 
     public string? StatusReason { get; init; }
+
+    /// <summary>The history version: how many commits the instance has had. A commit names the revision it extends.</summary>
+    public long Revision { get; init; }
+
+    /// <summary>The silo that made the last commit, while the instance is unfinished and held by a silo; null otherwise.</summary>
+    public string? Owner { get; init; }
 
     public WorkflowStatus ToStatus(IReadOnlyList<HistoryEvent>? history) => new()
     {
@@ -48,7 +54,7 @@ internal sealed record InstanceRow(
 internal sealed record InboxMessage(long Id, string InstanceId, DateTime VisibleAt, HistoryEvent Event);
 
 /// <summary>An activity call waiting for, or leased to, a worker. Keyed by instance and step.</summary>
-internal sealed record WorkItem(string InstanceId, int StepId, int Partition, string Queue, string Name, string? Input, int Delivery)
+internal sealed record WorkItem(string InstanceId, int StepId, string Queue, string Name, string? Input, int Delivery)
 {
     /// <summary>How long one attempt may run, if limited.</summary>
     public TimeSpan? StartToClose { get; init; }
@@ -56,22 +62,24 @@ internal sealed record WorkItem(string InstanceId, int StepId, int Partition, st
     /// <summary>How long an attempt may go without a heartbeat, if limited.</summary>
     public TimeSpan? HeartbeatTimeout { get; init; }
 
-    public static WorkItem From(string instanceId, int partition, ActivityWork work) =>
-        new(instanceId, work.StepId, partition, work.Queue, work.Name, work.Input, 1)
+    public static WorkItem From(string instanceId, ActivityWork work) =>
+        new(instanceId, work.StepId, work.Queue, work.Name, work.Input, 1)
         {
             StartToClose = work.StartToClose,
             HeartbeatTimeout = work.HeartbeatTimeout,
         };
 }
 
-/// <summary>Everything one turn of one instance changes, committed atomically and fenced by the partition's epoch.</summary>
+/// <summary>Everything one turn of one instance changes, committed atomically and fenced by the instance's revision.</summary>
 internal sealed record InstanceCommit
 {
     public required string InstanceId { get; init; }
 
-    public required int Partition { get; init; }
+    /// <summary>The revision this commit extends (0 when it creates the instance); a commit whose revision moved on writes nothing.</summary>
+    public required long ExpectedRevision { get; init; }
 
-    public required long Epoch { get; init; }
+    /// <summary>The silo making the commit; recorded so that recovery finds the unfinished instances of silos that died.</summary>
+    public required string Owner { get; init; }
 
     /// <summary>The row to insert when this turn creates the instance; null when it exists.</summary>
     public InstanceRow? NewInstance { get; init; }
@@ -96,10 +104,7 @@ internal sealed record InstanceCommit
 
     public required IReadOnlyList<ActivityWork> NewWorkItems { get; init; }
 
-    /// <summary>The silo that takes the new work items of its <see cref="LocalQueues"/> at once (it runs them in memory); others are left for any silo to claim.</summary>
-    public string? WorkItemOwner { get; init; }
-
-    /// <summary>The queues <see cref="WorkItemOwner"/> serves.</summary>
+    /// <summary>The queues <see cref="Owner"/> serves: it takes their new work items at once; others are left for a silo serving them to claim.</summary>
     public required IReadOnlySet<string> LocalQueues { get; init; }
 
     public required IReadOnlyList<TimerWork> NewTimers { get; init; }
@@ -130,10 +135,10 @@ internal sealed record InstanceCommit
     public string? StatusReason { get; init; }
 }
 
-/// <summary>What a commit wrote that the partition acts on afterwards.</summary>
+/// <summary>What a commit wrote that the instance acts on afterwards.</summary>
 /// <param name="Timers">The timer rows it inserted.</param>
-/// <param name="MessagedPartitions">The partitions whose inboxes it wrote to.</param>
-internal sealed record CommitOutcome(IReadOnlyList<CommittedTimer> Timers, IReadOnlyList<int> MessagedPartitions)
+/// <param name="MessagedInstances">The instances whose inboxes it wrote to.</param>
+internal sealed record CommitOutcome(IReadOnlyList<CommittedTimer> Timers, IReadOnlyList<string> MessagedInstances)
 {
     public static CommitOutcome Empty { get; } = new([], []);
 }
@@ -163,6 +168,3 @@ internal enum CreateOutcome
     Created,
     AlreadyExists,
 }
-
-/// <summary>The partitions a silo holds after a lease round, with their fencing epochs.</summary>
-internal sealed record LeaseRound(IReadOnlyDictionary<int, long> Acquired, IReadOnlyList<int> Lost);

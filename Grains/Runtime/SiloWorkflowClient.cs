@@ -1,41 +1,55 @@
 using Baton.Grains.Replay;
 using Baton.History;
 using Baton.Serialization;
-using Baton.Silo.Storage;
+using Baton.Grains.Logging;
+using Baton.Grains.Registry;
+using Baton.Grains.Storage;
+using Microsoft.Extensions.Options;
 
-namespace Baton.Silo.Runtime;
+namespace Baton.Grains.Runtime;
 
-/// <summary>The <see cref="IWorkflowClient"/> of a process that hosts a silo: starts go to the partition in memory, reads go to the store.</summary>
-internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClient
+/// <summary>
+/// The <see cref="IWorkflowClient"/> of a process that hosts a silo: starts go to the instance's grain, reads go to the
+/// store, and messages (events, callbacks, operator requests) are written to the instance's inbox and then wake its grain.
+/// </summary>
+internal sealed class SiloWorkflowClient(
+    IGrainFactory grains,
+    IWorkflowStore store,
+    WorkflowRegistry registry,
+    IOptions<BatonOptions> batonOptions,
+    InstanceServices services,
+    CompletionNotifier notifier,
+    TimeProvider time) : IWorkflowClient
 {
+    private long MaxPayloadBytes => batonOptions.Value.MaxPayloadBytes;
+
     private static readonly TimeSpan WaitPollInterval = TimeSpan.FromSeconds(1);
 
     public async Task<string> StartAsync(string workflowName, object? input = null, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
-        var workflow = silo.Registry.GetWorkflow(workflowName);
+        var workflow = registry.GetWorkflow(workflowName);
         var instanceId = options?.InstanceId ?? InstanceIds.New();
         InstanceIds.Validate(instanceId);
         var inputJson = BatonJson.Serialize(input);
         workflow.ValidateInput(inputJson);
-        PayloadLimit.Check(inputJson, silo.Options.MaxPayloadBytes, $"the input of workflow '{workflowName}'");
+        PayloadLimit.Check(inputJson, MaxPayloadBytes, $"the input of workflow '{workflowName}'");
 
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await silo.StartInstanceAsync(instanceId, workflow, inputJson, options?.IfExists ?? InstanceIdReusePolicy.ReturnExisting, cancellationToken)
-            .ConfigureAwait(false);
+        var command = new StartCommand { Name = workflow.Name, Version = workflow.Version, Input = inputJson };
+        var created = await grains.GetGrain<IWorkflowGrain>(instanceId).StartAsync(command).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return !created && options?.IfExists == InstanceIdReusePolicy.Fail ? throw new InstanceAlreadyExistsException(instanceId) : instanceId;
     }
 
     public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var row = await silo.Store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var row = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return null;
         }
 
-        var history = includeHistory ? await silo.Store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false) : null;
+        var history = includeHistory ? await store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false) : null;
         return row.ToStatus(history);
     }
 
@@ -53,7 +67,7 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
             while (true)
             {
                 // Register before reading, so that a finish between the read and the wait still wakes us.
-                var signal = silo.Notifier.NextSignal(instanceId);
+                var signal = notifier.NextSignal(instanceId);
                 var status = await GetStatusAsync(instanceId, false, deadline.Token).ConfigureAwait(false)
                     ?? throw new InstanceNotFoundException(instanceId);
                 if (status.RuntimeStatus.IsTerminal())
@@ -62,7 +76,7 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
                 }
 
                 // The poll covers instances finished by another silo, whose signal does not reach this process.
-                await Task.WhenAny(signal, Task.Delay(WaitPollInterval, silo.Time, deadline.Token)).ConfigureAwait(false);
+                await Task.WhenAny(signal, Task.Delay(WaitPollInterval, time, deadline.Token)).ConfigureAwait(false);
                 deadline.Token.ThrowIfCancellationRequested();
             }
         }
@@ -80,22 +94,20 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
             throw new ArgumentException($"The page size must be between 1 and 1,000, not {query.PageSize}.", nameof(query));
         }
 
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await silo.Store.ListAsync(query, cancellationToken).ConfigureAwait(false);
+        return await store.ListAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await silo.Store.CountByStatusAsync(query, cancellationToken).ConfigureAwait(false);
+        return await store.CountByStatusAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         var json = BatonJson.Serialize(data);
-        PayloadLimit.Check(json, silo.Options.MaxPayloadBytes, $"the data of event '{eventName}'");
+        PayloadLimit.Check(json, MaxPayloadBytes, $"the data of event '{eventName}'");
         await SendAsync(instanceId, new EventRaised(eventName, json), s => !s.IsTerminal(), "raise an event", "events go only to instances that have not finished", cancellationToken)
             .ConfigureAwait(false);
     }
@@ -103,7 +115,7 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
     public Task CompleteCallbackAsync(string token, object? result = null, CancellationToken cancellationToken = default)
     {
         var json = BatonJson.Serialize(result);
-        PayloadLimit.Check(json, silo.Options.MaxPayloadBytes, "the result of a callback");
+        PayloadLimit.Check(json, MaxPayloadBytes, "the result of a callback");
         return SendToCallbackAsync(token, step => new CallbackCompleted(step, json), usesUp: true, cancellationToken);
     }
 
@@ -132,7 +144,7 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
     public async Task<string> RestartAsync(string instanceId, bool newInstanceId = false, CancellationToken cancellationToken = default)
     {
         var status = await GetStatusAsync(instanceId, false, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
-        var workflow = silo.Registry.GetWorkflow(status.Name);
+        var workflow = registry.GetWorkflow(status.Name);
         if (newInstanceId)
         {
             return await StartAsync(status.Name, BatonJson.Deserialize<object>(status.Input), null, cancellationToken).ConfigureAwait(false);
@@ -143,19 +155,19 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
             throw new InvalidInstanceStateException(instanceId, status.RuntimeStatus, "restart under the same id", "only a finished instance can be restarted under its own id");
         }
 
-        var now = silo.Time.GetUtcNow().UtcDateTime;
+        var now = time.GetUtcNow().UtcDateTime;
         var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, status.Input, null, null) { Version = workflow.Version };
-        var outcome = await silo.Store.RecreateAsync(row, silo.PartitionOf(instanceId), new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
+        var outcome = await store.RecreateAsync(row, new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
             .ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "restart under the same id", "only a finished instance can be restarted under its own id");
+        await WakeAsync(instanceId).ConfigureAwait(false);
         return instanceId;
     }
 
     public async Task PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await silo.Store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var outcome = await store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "purge", "only a finished instance can be purged");
     }
 
@@ -168,13 +180,12 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
             throw new ArgumentException($"Only finished instances can be purged; the query names {string.Join(", ", notFinished)}.", nameof(query));
         }
 
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         var filter = new PurgeFilter(query, statuses);
         var total = 0;
         int deleted;
         do
         {
-            deleted = await silo.Store.PurgeAsync(filter, 500, cancellationToken).ConfigureAwait(false);
+            deleted = await store.PurgeAsync(filter, 500, cancellationToken).ConfigureAwait(false);
             total += deleted;
         }
         while (deleted == 500);
@@ -185,21 +196,35 @@ internal sealed class InProcessWorkflowClient(SiloRuntime silo) : IWorkflowClien
     private async Task SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, string operation, string rule, CancellationToken cancellationToken)
     {
         InstanceIds.Validate(instanceId);
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await silo.Store.SendAsync(instanceId, message, allowed, silo.Time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+        var outcome = await store.SendAsync(instanceId, message, allowed, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, operation, rule);
+        await WakeAsync(instanceId).ConfigureAwait(false);
+    }
+
+    /// <summary>Wakes the instance after a write to its inbox. The write is durable already: if the wake-up fails, recovery finds the message.</summary>
+    private async Task WakeAsync(string instanceId)
+    {
+        try
+        {
+            await grains.GetGrain<IWorkflowGrain>(instanceId).WakeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.WakeFailed(services.Logger, instanceId, ex);
+        }
     }
 
     private async Task SendToCallbackAsync(string token, Func<int, HistoryEvent> message, bool usesUp, CancellationToken cancellationToken)
     {
-        await silo.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var (instanceId, stepId, tokenId) = silo.CallbackTokens.Verify(token);
-        var outcome = await silo.Store.SendToCallbackAsync(tokenId, instanceId, message(stepId), usesUp, silo.Time.GetUtcNow().UtcDateTime, cancellationToken)
+        var (instanceId, stepId, tokenId) = services.ExecutorSettings.CallbackTokens!.Verify(token);
+        var outcome = await store.SendToCallbackAsync(tokenId, instanceId, message(stepId), usesUp, time.GetUtcNow().UtcDateTime, cancellationToken)
             .ConfigureAwait(false);
         if (outcome == CallbackOutcome.NotPending)
         {
             throw new CallbackNotPendingException(instanceId);
         }
+
+        await WakeAsync(instanceId).ConfigureAwait(false);
     }
 
     private static void ThrowUnlessDone(string instanceId, SendOutcome outcome, string operation, string rule)

@@ -1,41 +1,30 @@
 using Baton.History;
 using Baton.Grains.Replay;
 
-namespace Baton.Silo.Storage;
+namespace Baton.Grains.Storage;
 
 /// <summary>
-/// The durable state of a Baton cluster: instances, histories, inbox messages and timers, activity work
-/// items, partition leases and silo membership. All coordination between silos goes through it.
+/// The durable state of Baton: instances, histories, inbox messages and timers, activity work items, callbacks,
+/// payloads and the status event log. Orleans coordinates the silos; the store fences each instance's commits by revision.
 /// </summary>
 internal interface IWorkflowStore : IAsyncDisposable
 {
     /// <summary>A human-readable location for messages (a path or a host).</summary>
     string Location { get; }
 
-    /// <summary>Raised after messages were written for a partition by a path other than that partition's own commit.</summary>
-    event Action<int>? MessagesAdded;
-
-    /// <summary>Creates the schema on an empty store or checks that an existing one is Baton's, at this version, with this partition count.</summary>
-    /// <exception cref="StoreIncompatibleException">The store is corrupt, foreign or configured differently.</exception>
-    Task InitializeAsync(int partitionCount, CancellationToken cancellationToken);
-
-    Task RegisterSiloAsync(string siloId, string host, int processId, DateTime now, CancellationToken cancellationToken);
-
-    /// <summary>Heartbeats the silo, renews the leases it holds and takes free or expired partitions up to its fair share.</summary>
-    Task<LeaseRound> RenewLeasesAsync(string siloId, IReadOnlyDictionary<int, long> held, DateTime now, TimeSpan leaseDuration, CancellationToken cancellationToken);
-
-    /// <summary>Gives up the silo's partitions and marks it gone, so that others need not wait for its leases to expire.</summary>
-    Task ReleaseAsync(string siloId, CancellationToken cancellationToken);
+    /// <summary>Creates the schema on an empty store or checks that an existing one is Baton's, at this version.</summary>
+    /// <exception cref="StoreIncompatibleException">The store is corrupt, foreign or of another schema version.</exception>
+    Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>The secret every silo on this store signs callback tokens with; available after <see cref="InitializeAsync"/>.</summary>
     byte[] ClusterSecret { get; }
 
     /// <summary>Commits one instance's turn atomically; many calls made together share one durable commit.</summary>
-    /// <returns>The timers the commit inserted and the partitions it sent messages to.</returns>
-    /// <exception cref="PartitionLostException">The partition's epoch moved on; nothing was written.</exception>
+    /// <returns>The timers the commit inserted and the instances it sent messages to.</returns>
+    /// <exception cref="InstanceConflictException">Another activation committed first (the revision moved on); nothing was written.</exception>
     Task<CommitOutcome> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken);
 
-    /// <summary>Writes a message to an instance's inbox if its status satisfies <paramref name="allowed"/>, in one write.</summary>
+    /// <summary>Writes a message to an instance's inbox if its status satisfies <paramref name="allowed"/>, in one write; the caller wakes the instance.</summary>
     Task<SendOutcome> SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>
@@ -46,7 +35,7 @@ internal interface IWorkflowStore : IAsyncDisposable
 
     /// <summary>Replaces a finished instance with a fresh start under the same id: everything stored for it is deleted first.</summary>
     /// <returns>What it found: the old status, and whether it restarted.</returns>
-    Task<SendOutcome> RecreateAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken);
+    Task<SendOutcome> RecreateAsync(InstanceRow row, WorkflowStarted start, CancellationToken cancellationToken);
 
     /// <summary>Deletes a finished instance and everything stored for it.</summary>
     Task<SendOutcome> PurgeAsync(string instanceId, CancellationToken cancellationToken);
@@ -55,21 +44,30 @@ internal interface IWorkflowStore : IAsyncDisposable
     /// <returns>How many were deleted.</returns>
     Task<int> PurgeAsync(PurgeFilter filter, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Creates an instance row with its start message, for a partition this silo does not own.</summary>
-    Task<CreateOutcome> CreateInstanceAsync(InstanceRow row, int partition, WorkflowStarted start, CancellationToken cancellationToken);
-
     Task<InstanceRow?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken);
 
-    /// <summary>The partition's inbox messages visible before <paramref name="visibleBefore"/>, oldest first.</summary>
-    Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(int partition, DateTime visibleBefore, int limit, CancellationToken cancellationToken);
+    /// <summary>The instance's inbox messages (timers not yet due included), oldest first.</summary>
+    Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(string instanceId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Leases unowned work items, or those of silos not heard from since <paramref name="liveSince"/>, on the given queues.</summary>
-    Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, int limit, DateTime liveSince, CancellationToken cancellationToken);
+    /// <summary>Takes over an instance for <paramref name="owner"/> if its revision is still <paramref name="expectedRevision"/>.</summary>
+    /// <returns>The new revision.</returns>
+    /// <exception cref="InstanceConflictException">The revision moved on.</exception>
+    Task<long> ClaimInstanceAsync(string instanceId, long expectedRevision, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Clears an instance's owner when its only waits are carried by reminders, so that recovery leaves it alone.</summary>
+    Task ReleaseInstanceAsync(string instanceId, long revision, CancellationToken cancellationToken);
+
+    /// <summary>Unfinished instances with pending work (messages or work items) whose owner is not among <paramref name="liveSilos"/>.</summary>
+    Task<IReadOnlyList<string>> FindOrphanedInstancesAsync(IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Leases work items on the given queues that no live silo holds: unowned, or owned by a silo not among <paramref name="liveSilos"/>.</summary>
+    Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken);
 
     /// <summary>Records an activity's result as an inbox message and removes its work item, in one commit.</summary>
-    Task DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken);
+    /// <returns>False when the work item was already answered or withdrawn (nothing written).</returns>
+    Task<bool> DeliverResultAsync(WorkItem item, HistoryEvent result, DateTime now, CancellationToken cancellationToken);
 
     Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken);
 

@@ -1,20 +1,36 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Threading.Channels;
+using Baton.Grains.Logging;
+using Baton.Grains.Registry;
+using Baton.Grains.Storage;
 using Baton.History;
-using Baton.Silo.Logging;
-using Baton.Silo.Storage;
+using Baton.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace Baton.Silo.Runtime;
+namespace Baton.Grains.Runtime;
 
 /// <summary>
-/// The silo's stateless activity workers: a bounded number of concurrent executions fed in memory by this
-/// silo's partitions, and topped up from the store with work items that no live silo holds. Delivery is
-/// at least once: a work item is deleted only by the commit that records its result. Each attempt is held
-/// to its start-to-close and heartbeat timeouts, and is cancelled when its workflow no longer needs it.
+/// The silo's activity executions behind <see cref="ActivityWorkerGrain"/>: a bounded number run at once, fed by the
+/// workflow grains of this silo and topped up from the store with work items no live silo holds (queues served here
+/// whose instances live elsewhere, or work left by a silo that died). Delivery is at least once: a work item is
+/// deleted only by the commit that records its result. Each attempt is held to its start-to-close and heartbeat
+/// timeouts, and is cancelled when its workflow no longer needs it.
 /// </summary>
-internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider services)
+internal sealed class ActivityRunner(
+    IServiceProvider services,
+    IOptions<BatonOptions> options,
+    WorkflowRegistry registry,
+    IWorkflowStore store,
+    IGrainFactory grains,
+    SiloIdentity silo,
+    TimeProvider time,
+    ILoggerFactory loggerFactory)
 {
+    private readonly BatonOptions _options = options.Value;
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Baton.Activities");
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>();
     private readonly ConcurrentDictionary<(string InstanceId, int StepId), CancellationTokenSource> _live = new();
     private readonly CancellationTokenSource _stop = new();
@@ -25,9 +41,16 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
     /// <summary>Work items queued or running here.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
 
+    /// <summary>Activity executions this silo has started, retries and re-deliveries included.</summary>
+    public long Executions => Interlocked.Read(ref _executions);
+
+    private long _executions;
+
+    public IReadOnlySet<string> LocalQueues { get; } = new HashSet<string>(options.Value.ActivityQueues, StringComparer.Ordinal);
+
     public void Start()
     {
-        for (var i = 0; i < silo.Options.MaxConcurrentActivities; i++)
+        for (var i = 0; i < _options.MaxConcurrentActivities; i++)
         {
             _workers.Add(Task.Run(WorkAsync));
         }
@@ -79,12 +102,12 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
                     var result = await ExecuteAsync(item).ConfigureAwait(false);
                     if (result is not null)
                     {
-                        await silo.DeliverResultAsync(item, result).ConfigureAwait(false);
+                        await DeliverAsync(item, result).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (!_stop.IsCancellationRequested)
                 {
-                    Log.ResultDeliveryFailed(silo.Logger, item.InstanceId, item.StepId, ex);
+                    Log.ResultDeliveryFailed(_logger, item.InstanceId, item.StepId, ex);
                 }
                 finally
                 {
@@ -97,6 +120,25 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
         }
     }
 
+    /// <summary>Hands the result to the workflow grain; when that fails, records it in the store and wakes the instance.</summary>
+    private async Task DeliverAsync(WorkItem item, HistoryEvent result)
+    {
+        var grain = grains.GetGrain<IWorkflowGrain>(item.InstanceId);
+        try
+        {
+            var message = new ActivityResultMessage { StepId = item.StepId, Event = JsonSerializer.SerializeToUtf8Bytes(result, BatonJson.Options) };
+            await grain.DeliverActivityResultAsync(message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_stop.IsCancellationRequested)
+        {
+            Log.ResultHandOffFailed(_logger, item.InstanceId, item.StepId, ex);
+            if (await store.DeliverResultAsync(item, result, time.GetUtcNow().UtcDateTime, CancellationToken.None).ConfigureAwait(false))
+            {
+                await grain.WakeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Runs one work item; null when it is to be left alone (the silo is stopping, or the workflow withdrew it).</summary>
     private async Task<HistoryEvent?> ExecuteAsync(WorkItem item)
     {
@@ -105,12 +147,12 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
             return null;
         }
 
-        if (!silo.Registry.TryGetActivity(item.Name, out var activity))
+        Interlocked.Increment(ref _executions);
+        if (!registry.TryGetActivity(item.Name, out var activity))
         {
             return new ActivityFailed(item.StepId, FailureDetails.FromException(new ActivityNotRegisteredException(item.Name)));
         }
 
-        var time = silo.Time;
         var lastHeartbeat = time.GetTimestamp();
         var context = new ActivityContext
         {
@@ -152,7 +194,7 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
             }
 
             var output = await run.ConfigureAwait(false);
-            Baton.Grains.Replay.PayloadLimit.Check(output, silo.Options.MaxPayloadBytes, $"the result of activity '{item.Name}'");
+            Replay.PayloadLimit.Check(output, _options.MaxPayloadBytes, $"the result of activity '{item.Name}'");
             return new ActivityCompleted(item.StepId, output);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -177,7 +219,7 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
 
     private async Task PollAsync()
     {
-        var capacity = silo.Options.MaxConcurrentActivities * 2;
+        var capacity = _options.MaxConcurrentActivities * 2;
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -185,16 +227,14 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
                 var room = capacity - Outstanding;
                 if (room > 0)
                 {
-                    var now = silo.Time.GetUtcNow().UtcDateTime;
-                    var claimed = await silo.Store.ClaimWorkItemsAsync(silo.SiloId, silo.LocalQueues, room, now - silo.Options.LeaseDuration, _stop.Token)
-                        .ConfigureAwait(false);
+                    var claimed = await store.ClaimWorkItemsAsync(silo.Name, LocalQueues, silo.LiveSilos(), room, _stop.Token).ConfigureAwait(false);
                     foreach (var item in claimed)
                     {
                         Enqueue(item);
                     }
                 }
 
-                await Task.Delay(silo.Options.PollInterval, silo.Time, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(_options.PollInterval, time, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -202,8 +242,8 @@ internal sealed class ActivityWorkerPool(SiloRuntime silo, IServiceProvider serv
             }
             catch (Exception ex)
             {
-                Log.ClaimFailed(silo.Logger, ex);
-                await Task.Delay(silo.Options.PollInterval, silo.Time, CancellationToken.None).ConfigureAwait(false);
+                Log.ClaimFailed(_logger, ex);
+                await Task.Delay(_options.PollInterval, time, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

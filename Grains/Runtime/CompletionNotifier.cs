@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Baton.Silo.Runtime;
+namespace Baton.Grains.Runtime;
 
 /// <summary>Wakes clients waiting for an instance to finish, as soon as the finishing commit is durable.</summary>
 internal sealed class CompletionNotifier

@@ -1,9 +1,9 @@
 using Baton.Grains.Replay;
 
-namespace Baton.Silo.Runtime;
+namespace Baton.Grains.Runtime;
 
 /// <summary>
-/// An instance held in memory by its partition (the grain activation): its executor keeps the workflow's
+/// An instance held in memory by its workflow grain: its executor keeps the workflow's
 /// state between turns, so a turn applies only new events. Collected when idle.
 /// </summary>
 internal sealed class InstanceActivation

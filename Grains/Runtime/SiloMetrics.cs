@@ -1,4 +1,4 @@
-namespace Baton.Silo.Runtime;
+namespace Baton.Grains.Runtime;
 
 /// <summary>Running totals of the silo's work, for benchmarks and the dashboard.</summary>
 internal sealed class SiloMetrics

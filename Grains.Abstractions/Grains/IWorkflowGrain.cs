@@ -1,0 +1,27 @@
+namespace Baton.Grains;
+
+/// <summary>
+/// One workflow instance, keyed by its instance id: it loads the instance's history on activation, replays it, and
+/// runs a turn for whatever arrives (a start, activity results, inbox messages, fired timers), committing each turn
+/// before acting on it. Clients reach it through <see cref="IWorkflowClient"/>; this interface is the runtime's.
+/// </summary>
+[Alias("Baton.IWorkflowGrain")]
+public interface IWorkflowGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the instance and runs its first turn, unless the id is taken.</summary>
+    /// <param name="command">The workflow, version and input.</param>
+    /// <returns>True when this call created the instance; false when the id was already taken.</returns>
+    [Alias("Start")]
+    Task<bool> StartAsync(StartCommand command);
+
+    /// <summary>Reads the instance's inbox in the store and takes what is due: sent after a client or another instance wrote to it.</summary>
+    /// <returns>A task that completes once what was due has been committed.</returns>
+    [Alias("Wake")]
+    Task WakeAsync();
+
+    /// <summary>Hands over an activity's result; the call completes once a commit has recorded it.</summary>
+    /// <param name="result">The step and its outcome.</param>
+    /// <returns>A task that completes once the result is durable.</returns>
+    [Alias("ActivityResult")]
+    Task DeliverActivityResultAsync(ActivityResultMessage result);
+}

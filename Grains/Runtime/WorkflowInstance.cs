@@ -1,0 +1,481 @@
+using Baton.Grains.Logging;
+using Baton.Grains.Replay;
+using Baton.Grains.Storage;
+using Baton.History;
+
+namespace Baton.Grains.Runtime;
+
+/// <summary>
+/// The logic of one workflow grain, free of Orleans: it loads and replays the instance, gathers what arrives (starts,
+/// activity results, inbox messages, due timers) into turns of one commit each, and acts on a turn only after its
+/// commit, through <see cref="IInstanceHost"/>. Inputs that arrive while a commit is in flight join the next turn,
+/// so a fan-in of many results costs a few commits, not one each. Not thread-safe: the grain's turn-based scheduler
+/// runs it.
+/// </summary>
+internal sealed class WorkflowInstance(string instanceId, InstanceServices services, IInstanceHost host)
+{
+    private const int InboxReadLimit = 10_000;
+
+    private readonly List<Input> _pending = new();
+    private readonly PriorityQueue<InboxMessage, DateTime> _timers = new();
+    private readonly HashSet<long> _knownMessages = new();
+    private InstanceActivation? _activation;
+    private bool _loaded;
+    private bool _pumping;
+    private long _revision;
+
+    public string InstanceId { get; } = instanceId;
+
+    /// <summary>The store revision this activation's next commit extends.</summary>
+    public long Revision => _revision;
+
+    /// <summary>True once the activation holds nothing a reminder does not also carry: no timer due within the reminder threshold, no input queued.</summary>
+    public bool CanRelease(DateTime now) =>
+        _loaded && _activation is { IsFinished: false, Executor: not null } && _pending.Count == 0
+        && (!_timers.TryPeek(out _, out var due) || due > now + services.Options.ReminderThreshold);
+
+    public async Task<bool> StartAsync(StartCommand command)
+    {
+        if (!services.Registry.TryGetWorkflow(command.Name, command.Version, out var workflow))
+        {
+            throw new WorkflowVersionNotRegisteredException(command.Name, command.Version);
+        }
+
+        var input = new Input(InputKind.Start) { Workflow = workflow, StartInput = command.Input };
+        await RunAsync(input);
+        return input.Created;
+    }
+
+    public Task DeliverAsync(HistoryEvent result) => RunAsync(new Input(InputKind.Result) { Result = result });
+
+    /// <summary>Reads the inbox in the store and takes what is due.</summary>
+    public Task WakeAsync() => RunAsync(new Input(InputKind.Wake));
+
+    private async Task RunAsync(Input input)
+    {
+        _pending.Add(input);
+        if (!_pumping)
+        {
+            await PumpAsync();
+        }
+
+        await input.Done.Task;
+    }
+
+    private async Task PumpAsync()
+    {
+        _pumping = true;
+        try
+        {
+            // Inputs may arrive while the timer is armed, after the queue looked empty: look again until it stays empty.
+            while (_pending.Count > 0)
+            {
+                await DrainAsync();
+                await host.ArmTimerAsync(_timers.TryPeek(out _, out var due) ? due : null);
+            }
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        while (_pending.Count > 0)
+        {
+            var take = Math.Min(_pending.Count, services.Options.MaxBatchSize);
+            var batch = _pending.GetRange(0, take);
+            _pending.RemoveRange(0, take);
+            try
+            {
+                await TurnAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                Log.InstanceCommitFailed(services.Logger, InstanceId, ex);
+                Reset();
+                batch.ForEach(i => i.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    private async Task TurnAsync(List<Input> batch)
+    {
+        var now = services.Time.GetUtcNow().UtcDateTime;
+
+        // A turn of starts alone needs no read: if the id exists, the commit's insert conflicts and the starts are
+        // answered as duplicates. That saves a store read on every new instance.
+        if (!_loaded && !batch.TrueForAll(i => i.Kind == InputKind.Start))
+        {
+            await LoadAsync();
+        }
+        else if (_loaded && batch.Exists(i => i.Kind == InputKind.Wake))
+        {
+            if (_activation is null || _activation.IsFinished)
+            {
+                await LoadAsync(); // Restarted or recreated under this id since it was loaded.
+            }
+            else
+            {
+                await ReadInboxAsync();
+            }
+        }
+
+        var activation = _activation;
+        var turn = new TurnInputs();
+        InstanceRow? newRow = null;
+        foreach (var input in batch)
+        {
+            switch (input.Kind)
+            {
+                case InputKind.Start when activation is not null || newRow is not null:
+                    turn.DuplicateStarts.Add(input);
+                    break;
+                case InputKind.Start:
+                    var workflow = input.Workflow!;
+                    var executor = new WorkflowExecutor(InstanceId, workflow, services.Registry, services.WorkflowLogger, services.ExecutorSettings);
+                    activation = InstanceActivation.Running(executor, now);
+                    newRow = new InstanceRow(InstanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, input.StartInput, null, null) { Version = workflow.Version };
+                    turn.Incoming.Add(new WorkflowStarted(workflow.Name, input.StartInput, workflow.Version));
+                    turn.CreatingStarts.Add(input);
+                    break;
+                case InputKind.Result:
+                    turn.ConsumedWorkItems.Add(((IStepAnswer)input.Result!).StepId);
+                    turn.Incoming.Add(input.Result!);
+                    break;
+            }
+        }
+
+        if (activation is { Stalled: not null })
+        {
+            await HoldForAnotherHostAsync(batch, activation, now);
+            return;
+        }
+
+        while (_timers.TryPeek(out var message, out var dueAt) && dueAt <= now && turn.ConsumedMessages.Count < services.Options.MaxBatchSize)
+        {
+            _timers.Dequeue();
+            turn.ConsumedMessages.Add(message.Id);
+            turn.Incoming.Add(message.Event);
+        }
+
+        if (activation is { FinishedStatus: WorkflowRuntimeStatus.Failed } && turn.Incoming.Exists(e => e is WorkflowRewound))
+        {
+            activation = await PrepareRewindAsync(activation, now);
+        }
+
+        InstanceCommit commit;
+        TurnResult? result = null;
+        if (activation?.Executor is null || activation.IsFinished)
+        {
+            // Nothing to run: the instance is unknown or finished. Consume what was sent to it, and no more.
+            if (activation is null || turn.ConsumedMessages.Count + turn.ConsumedWorkItems.Count == 0)
+            {
+                batch.ForEach(AnswerUncommitted);
+                return;
+            }
+
+            Log.MessagesDropped(services.Logger, InstanceId, turn.ConsumedMessages.Count + turn.ConsumedWorkItems.Count);
+            commit = ConsumeOnly(now, turn, activation.FinishedStatus ?? WorkflowRuntimeStatus.Pending);
+        }
+        else
+        {
+            var executor = activation.Executor;
+            result = await executor.RunTurnAsync(turn.Incoming, now);
+            if (executor.Divergence is { } divergence)
+            {
+                Log.InstanceNonDeterministic(services.Logger, InstanceId, divergence.Message);
+            }
+
+            commit = new InstanceCommit
+            {
+                InstanceId = InstanceId,
+                ExpectedRevision = newRow is null ? _revision : 0,
+                Owner = services.Silo.Name,
+                NewInstance = newRow,
+                FirstPosition = executor.CommittedEventCount,
+                NewEvents = result.NewEvents,
+                Status = result.Status,
+                Output = result.Output,
+                Failure = result.Failure,
+                Now = now,
+                ConsumedMessages = turn.ConsumedMessages,
+                ConsumedWorkItems = turn.ConsumedWorkItems,
+                NewWorkItems = result.NewWork.OfType<ActivityWork>().ToArray(),
+                LocalQueues = services.LocalQueues,
+                NewTimers = result.NewWork.OfType<TimerWork>().ToArray(),
+                NewCallbacks = result.NewWork.OfType<CallbackWork>().ToArray(),
+                NewChildren = result.NewWork.OfType<ChildWork>().ToArray(),
+                HistoryReset = result.HistoryReset,
+                ClosedSteps = result.ClosedSteps,
+                CloseAll = result.CloseAll,
+                Outgoing = result.Outgoing,
+                CustomStatusChanged = result.CustomStatusChanged,
+                CustomStatus = result.CustomStatus,
+                StatusReason = result.StatusReason,
+            };
+        }
+
+        CommitOutcome outcome;
+        try
+        {
+            outcome = await services.Store.CommitAsync(commit, CancellationToken.None);
+        }
+        catch (InstanceAlreadyExistsException)
+        {
+            // The id was taken before this activation looked: these starts are duplicates, and the instance is loaded next time.
+            Reset();
+            turn.CreatingStarts.ForEach(AnswerDuplicate);
+            turn.DuplicateStarts.ForEach(AnswerDuplicate);
+            batch.Where(i => i.Kind != InputKind.Start).ToList().ForEach(i => _pending.Add(i));
+            return;
+        }
+        catch (InstanceConflictException ex)
+        {
+            Log.InstanceConflict(services.Logger, InstanceId);
+            Reset();
+            host.Retire();
+            batch.ForEach(i => i.Done.TrySetException(ex));
+            return;
+        }
+
+        _revision = commit.NewInstance is null ? _revision + 1 : 1;
+        _loaded = true;
+        OnCommitted(commit, outcome, activation!, result, now);
+        turn.CreatingStarts.ForEach(i => i.Created = true);
+        batch.ForEach(i => i.Done.TrySetResult());
+    }
+
+    private void OnCommitted(InstanceCommit commit, CommitOutcome outcome, InstanceActivation activation, TurnResult? result, DateTime now)
+    {
+        _activation = activation;
+        foreach (var id in commit.ConsumedMessages)
+        {
+            _knownMessages.Remove(id);
+        }
+
+        foreach (var timer in outcome.Timers)
+        {
+            if (_knownMessages.Add(timer.MessageId))
+            {
+                _timers.Enqueue(new InboxMessage(timer.MessageId, timer.InstanceId, timer.FireAt, new TimerFired(timer.StepId)), timer.FireAt);
+            }
+        }
+
+        var others = outcome.MessagedInstances.Where(i => i != InstanceId).Distinct().ToArray();
+        if (others.Length > 0)
+        {
+            host.Wake(others);
+        }
+
+        if (outcome.MessagedInstances.Contains(InstanceId))
+        {
+            _pending.Add(new Input(InputKind.Wake)); // Its own next run, or a child id that was taken: read the inbox again.
+        }
+
+        if (result is null || activation.Executor is not { } executor)
+        {
+            return;
+        }
+
+        executor.AcknowledgeCommit();
+        services.Metrics.OnTurnCommitted(result.NewEvents.Count);
+        if (result.ClosedSteps.Count > 0)
+        {
+            host.Cancel(result.ClosedSteps);
+        }
+
+        if (executor.IsFinished)
+        {
+            services.Notifier.Signal(InstanceId);
+            if (executor.Status != WorkflowRuntimeStatus.ContinuedAsNew)
+            {
+                _activation = InstanceActivation.Finished(executor.WorkflowName, executor.Version, executor.Status, now);
+                host.Retire();
+            }
+
+            return;
+        }
+
+        var local = result.NewWork.OfType<ActivityWork>().Where(w => services.LocalQueues.Contains(w.Queue)).Select(w => WorkItem.From(InstanceId, w)).ToArray();
+        if (local.Length > 0)
+        {
+            host.Dispatch(local);
+        }
+    }
+
+    /// <summary>
+    /// An instance whose version this host lacks consumes nothing: its messages stay in the store for a host that has
+    /// the version, results from this silo's workers are written there too, and the status says why.
+    /// </summary>
+    private async Task HoldForAnotherHostAsync(List<Input> batch, InstanceActivation activation, DateTime now)
+    {
+        foreach (var input in batch.Where(i => i.Kind == InputKind.Result))
+        {
+            var step = ((IStepAnswer)input.Result!).StepId;
+            var item = new WorkItem(InstanceId, step, string.Empty, string.Empty, null, 1);
+            await services.Store.DeliverResultAsync(item, input.Result!, now, CancellationToken.None);
+        }
+
+        if (!activation.StallReported)
+        {
+            Log.InstanceStalled(services.Logger, InstanceId, activation.Stalled!.Message);
+            var commit = ConsumeOnly(now, new TurnInputs(), WorkflowRuntimeStatus.Stalled) with
+            {
+                WriteStatus = true,
+                StatusReason = activation.Stalled.Message,
+            };
+            await services.Store.CommitAsync(commit, CancellationToken.None);
+            _revision++;
+            activation.StallReported = true;
+        }
+
+        batch.ForEach(AnswerUncommitted);
+    }
+
+    private async Task<InstanceActivation> PrepareRewindAsync(InstanceActivation finished, DateTime now)
+    {
+        if (!services.Registry.TryGetWorkflow(finished.Workflow.Name, finished.Workflow.Version, out var registration))
+        {
+            return finished; // Nothing here can replay it; the request is consumed like any message to a finished instance.
+        }
+
+        var history = await services.Store.GetHistoryAsync(InstanceId, CancellationToken.None);
+        var executor = new WorkflowExecutor(InstanceId, registration, services.Registry, services.WorkflowLogger, services.ExecutorSettings);
+        executor.PrepareRewind(history);
+        return InstanceActivation.Running(executor, now);
+    }
+
+    private InstanceCommit ConsumeOnly(DateTime now, TurnInputs turn, WorkflowRuntimeStatus status) => new()
+    {
+        InstanceId = InstanceId,
+        ExpectedRevision = _revision,
+        Owner = services.Silo.Name,
+        FirstPosition = 0,
+        NewEvents = [],
+        Status = status,
+        Now = now,
+        ConsumedMessages = turn.ConsumedMessages,
+        ConsumedWorkItems = turn.ConsumedWorkItems,
+        NewWorkItems = [],
+        LocalQueues = services.LocalQueues,
+        NewTimers = [],
+    };
+
+    private async Task LoadAsync()
+    {
+        Reset();
+        var store = services.Store;
+        var row = await store.GetInstanceAsync(InstanceId, CancellationToken.None);
+        _loaded = true;
+        if (row is null)
+        {
+            return;
+        }
+
+        _revision = row.Revision;
+        var now = services.Time.GetUtcNow().UtcDateTime;
+        if (row.Status.IsTerminal())
+        {
+            _activation = InstanceActivation.Finished(row.Name, row.Version, row.Status, now);
+            await ReadInboxAsync();
+            return;
+        }
+
+        if (row.Owner != services.Silo.Name)
+        {
+            // Take the instance over: this fences off any activation elsewhere, and tells recovery a live silo holds it.
+            _revision = await store.ClaimInstanceAsync(InstanceId, row.Revision, services.Silo.Name, CancellationToken.None);
+        }
+
+        if (!services.Registry.TryGetWorkflow(row.Name, row.Version, out var registration))
+        {
+            _activation = InstanceActivation.Unregistered(row.Name, row.Version, row.Status == WorkflowRuntimeStatus.Stalled, now);
+        }
+        else
+        {
+            var history = await store.GetHistoryAsync(InstanceId, CancellationToken.None);
+            var executor = new WorkflowExecutor(InstanceId, registration, services.Registry, services.WorkflowLogger, services.ExecutorSettings);
+            executor.Replay(history);
+            _activation = InstanceActivation.Running(executor, now);
+        }
+
+        await ReadInboxAsync();
+    }
+
+    private async Task ReadInboxAsync()
+    {
+        var messages = await services.Store.GetMessagesAsync(InstanceId, InboxReadLimit, CancellationToken.None);
+        foreach (var message in messages)
+        {
+            if (_knownMessages.Add(message.Id))
+            {
+                _timers.Enqueue(message, message.VisibleAt);
+            }
+        }
+    }
+
+    /// <summary>Forgets everything loaded: the next input reloads the committed state.</summary>
+    private void Reset()
+    {
+        _loaded = false;
+        _activation = null;
+        _revision = 0;
+        _timers.Clear();
+        _knownMessages.Clear();
+    }
+
+    private static void AnswerUncommitted(Input input)
+    {
+        if (input.Kind == InputKind.Start)
+        {
+            AnswerDuplicate(input);
+        }
+        else
+        {
+            input.Done.TrySetResult();
+        }
+    }
+
+    private static void AnswerDuplicate(Input input)
+    {
+        input.Created = false;
+        input.Done.TrySetResult();
+    }
+
+    private enum InputKind
+    {
+        Start,
+        Result,
+        Wake,
+    }
+
+    private sealed class Input(InputKind kind)
+    {
+        public InputKind Kind { get; } = kind;
+
+        public Registry.WorkflowRegistration? Workflow { get; init; }
+
+        public string? StartInput { get; init; }
+
+        public HistoryEvent? Result { get; init; }
+
+        public bool Created { get; set; }
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class TurnInputs
+    {
+        public List<HistoryEvent> Incoming { get; } = new();
+
+        public List<long> ConsumedMessages { get; } = new();
+
+        public List<int> ConsumedWorkItems { get; } = new();
+
+        public List<Input> CreatingStarts { get; } = new(0);
+
+        public List<Input> DuplicateStarts { get; } = new(0);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using Baton.Grains.Logging;
+using Baton.Grains.Runtime;
+using Baton.Grains.Storage;
+using Baton.History;
+using Baton.Serialization;
+using Orleans.Concurrency;
+
+namespace Baton.Grains;
+
+/// <summary>
+/// One workflow instance as an Orleans grain: it adapts activation, calls, timers and reminders to
+/// <see cref="WorkflowInstance"/>, which holds the logic. Reentrant, so that results arriving while a commit is in
+/// flight join the next turn; the instance still runs one turn at a time. A timer due within
+/// <see cref="BatonOptions.ReminderThreshold"/> is held in memory and keeps the grain active; a later one is carried
+/// by a reminder, so the grain can be collected while it waits.
+/// </summary>
+[Reentrant]
+internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner runner) : Grain, IWorkflowGrain, IRemindable, IInstanceHost
+{
+    private const string WakeReminder = "baton-wake";
+
+    private WorkflowInstance _instance = null!;
+    private ITimer? _timer;
+    private DateTime? _timerDue;
+    private int _timerFired;
+    private DateTime? _reminderDue;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _instance = new WorkflowInstance(this.GetPrimaryKeyString(), services, this);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        if (_instance.CanRelease(services.Time.GetUtcNow().UtcDateTime))
+        {
+            try
+            {
+                await services.Store.ReleaseInstanceAsync(_instance.InstanceId, _instance.Revision, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                Log.InstanceCommitFailed(services.Logger, _instance.InstanceId, ex); // Only recovery's view suffers: it may wake the instance once.
+            }
+        }
+    }
+
+    public Task<bool> StartAsync(StartCommand command) => _instance.StartAsync(command);
+
+    public Task WakeAsync() => _instance.WakeAsync();
+
+    public Task DeliverActivityResultAsync(ActivityResultMessage result) =>
+        _instance.DeliverAsync(JsonSerializer.Deserialize<HistoryEvent>(result.Event, BatonJson.Options)!);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        _reminderDue = null; // Re-armed (or removed) after the wake-up, from what is pending then.
+        return _instance.WakeAsync();
+    }
+
+    void IInstanceHost.Dispatch(IReadOnlyList<WorkItem> items)
+    {
+        var invocations = new ActivityInvocation[items.Count];
+        for (var i = 0; i < invocations.Length; i++)
+        {
+            var item = items[i];
+            invocations[i] = new ActivityInvocation
+            {
+                InstanceId = item.InstanceId,
+                StepId = item.StepId,
+                Queue = item.Queue,
+                Name = item.Name,
+                Input = item.Input,
+                Delivery = item.Delivery,
+                StartToClose = item.StartToClose,
+                HeartbeatTimeout = item.HeartbeatTimeout,
+            };
+        }
+
+        _ = GrainFactory.GetGrain<IActivityWorkerGrain>(0).RunAsync(invocations);
+    }
+
+    void IInstanceHost.Cancel(IReadOnlyList<int> steps) => runner.Cancel(_instance.InstanceId, steps);
+
+    void IInstanceHost.Wake(IReadOnlyList<string> instanceIds)
+    {
+        foreach (var id in instanceIds)
+        {
+            _ = WakeOtherAsync(id);
+        }
+    }
+
+    void IInstanceHost.Retire() => DeactivateOnIdle();
+
+    async Task IInstanceHost.ArmTimerAsync(DateTime? dueAt)
+    {
+        var now = services.Time.GetUtcNow().UtcDateTime;
+        var inMemory = dueAt is { } due && due - now <= services.Options.ReminderThreshold;
+        if (!inMemory && dueAt is { } later && _reminderDue != later)
+        {
+            try
+            {
+                // The period only matters if a wake-up is missed; each wake-up moves the reminder to the next due timer.
+                var dueIn = later - now;
+                await this.RegisterOrUpdateReminder(WakeReminder, dueIn, TimeSpan.FromMinutes(Math.Max(1, dueIn.TotalMinutes)));
+                _reminderDue = later;
+            }
+            catch (Exception ex)
+            {
+                Log.ReminderFailed(services.Logger, _instance.InstanceId, ex);
+                inMemory = true; // Better a timer that keeps the grain active than a wait that nothing ends.
+            }
+        }
+        else if (dueAt is null && _reminderDue is not null)
+        {
+            if (await this.GetReminder(WakeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminderDue = null;
+        }
+
+        if (inMemory && dueAt is { } soon)
+        {
+            ArmInMemory(soon, now);
+        }
+        else
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _timerDue = null;
+        }
+    }
+
+    private void ArmInMemory(DateTime dueAt, DateTime now)
+    {
+        // A timer may fire a moment before the wall clock reaches its due time; then the same due time comes back, and is armed again.
+        if (_timerDue == dueAt && Volatile.Read(ref _timerFired) == 0)
+        {
+            return;
+        }
+
+        _timer?.Dispose();
+        _timerDue = dueAt;
+        Volatile.Write(ref _timerFired, 0);
+        var dueIn = dueAt > now ? dueAt - now : TimeSpan.Zero;
+        var self = this.AsReference<IWorkflowGrain>();
+        _timer = services.Time.CreateTimer(_ => _ = WakeSelfAsync(self), null, dueIn, Timeout.InfiniteTimeSpan);
+        DelayDeactivation(dueIn + services.Options.IdleTimeout);
+    }
+
+    private async Task WakeSelfAsync(IWorkflowGrain self)
+    {
+        try
+        {
+            Volatile.Write(ref _timerFired, 1);
+            await self.WakeAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.WakeFailed(services.Logger, _instance.InstanceId, ex);
+        }
+    }
+
+    private async Task WakeOtherAsync(string instanceId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IWorkflowGrain>(instanceId).WakeAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.WakeFailed(services.Logger, instanceId, ex);
+        }
+    }
+}

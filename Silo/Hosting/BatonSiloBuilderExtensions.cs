@@ -1,0 +1,71 @@
+using Baton.Grains;
+using Baton.Grains.Registry;
+using Baton.Grains.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace Baton.Silo.Hosting;
+
+/// <summary>The hosting entry point of Baton: a silo runs Baton's grains once <see cref="AddBaton"/> is called on its builder.</summary>
+public static class BatonSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds Baton to an Orleans silo: the workflow and activity grains, the activity workers, recovery of instances left
+    /// by dead silos, reminders, and an <see cref="IWorkflowClient"/> for code in the same process. Calling it again
+    /// returns the same builder and applies <paramref name="configure"/> on top. A store is still needed:
+    /// <see cref="BatonBuilder.UseSqliteStore"/>.
+    /// </summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="configure">Sets Baton's options; null for the defaults.</param>
+    /// <returns>The builder on which to register workflows, activities and a store.</returns>
+    public static BatonBuilder AddBaton(this ISiloBuilder silo, Action<BatonOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = silo.Services;
+        var builder = services.FirstOrDefault(d => d.ServiceType == typeof(BatonBuilder))?.ImplementationInstance as BatonBuilder;
+        if (builder is null)
+        {
+            builder = new BatonBuilder(services);
+            services.AddSingleton(builder);
+            services.AddSingleton(builder.Registry);
+            services.AddOptions<BatonOptions>();
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<CompletionNotifier>();
+            services.TryAddSingleton<SiloMetrics>();
+            services.TryAddSingleton<SiloIdentity>();
+            services.TryAddSingleton<InstanceServices>();
+            services.TryAddSingleton<ActivityRunner>();
+            services.TryAddSingleton<InstanceRecovery>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BatonSiloLifecycle>();
+            services.TryAddSingleton<IWorkflowClient, SiloWorkflowClient>();
+            services.AddOptions<GrainCollectionOptions>().Configure<IOptions<BatonOptions>>((collection, baton) =>
+                collection.ClassSpecificCollectionAge[typeof(WorkflowGrain).FullName!] = baton.Value.IdleTimeout);
+            silo.AddReminders();
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The builder of the Baton a host's silo already has, to register more workflows and activities from code that sees
+    /// only the service collection (a test fixture's <c>ConfigureTestServices</c>, say).
+    /// </summary>
+    /// <param name="services">The host's service collection.</param>
+    /// <returns>The builder <see cref="AddBaton"/> returned.</returns>
+    /// <exception cref="InvalidOperationException">No silo with Baton is configured on these services.</exception>
+    public static BatonBuilder GetBatonBuilder(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.FirstOrDefault(d => d.ServiceType == typeof(BatonBuilder))?.ImplementationInstance as BatonBuilder
+            ?? throw new InvalidOperationException("Baton is not added to this host: call AddBaton on its silo builder (or AddBatonNode on the host) first.");
+    }
+}
