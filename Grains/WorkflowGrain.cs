@@ -34,8 +34,11 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Released only when reminders carry every wait: a timer in memory (a short wait, or a reminder that could not be
+        // registered) keeps the owner, so that recovery wakes the instance if this silo goes.
+        var carriedByReminders = _timer is null;
         _timer?.Dispose();
-        if (_instance.CanRelease(services.Time.GetUtcNow().UtcDateTime))
+        if (carriedByReminders && _instance.CanRelease(services.Time.GetUtcNow().UtcDateTime))
         {
             try
             {

@@ -45,7 +45,7 @@ internal sealed class PendingActivity<T>(ActivityWork work) : PendingCall(work.S
     {
         if (answer is ActivityCompleted completed)
         {
-            Source.TrySetResult(BatonJson.Deserialize<T>(completed.Result)!);
+            Source.Complete(completed.Result, $"the result of activity '{work.Name}'");
         }
         else
         {
@@ -106,7 +106,7 @@ internal sealed class PendingStep<T>(int stepId, string name, Func<Task<T>> body
         // The recorded JSON is what replay will see, so the first run sees it too.
         if (answer is StepCompleted completed)
         {
-            Source.TrySetResult(BatonJson.Deserialize<T>(completed.Result)!);
+            Source.Complete(completed.Result, $"the result of step '{Name}'");
         }
         else
         {
@@ -149,7 +149,7 @@ internal sealed class PendingEventWait<T>(int stepId, string name, TimeSpan? tim
 
     public override bool HasSideRows => HasTimeout;
 
-    public void Resolve(EventRaised raised) => Source.TrySetResult(BatonJson.Deserialize<T>(raised.Input)!);
+    public void Resolve(EventRaised raised) => Source.Complete(raised.Input, $"the data of event '{Name}'");
 
     public override bool Accepts(HistoryEvent answer) => answer is TimerFired && HasTimeout;
 
@@ -185,7 +185,7 @@ internal sealed class PendingCallback<T>(CallbackCreated created) : PendingCall(
         switch (answer)
         {
             case CallbackCompleted completed:
-                Source.TrySetResult(BatonJson.Deserialize<T>(completed.Result)!);
+                Source.Complete(completed.Result, $"the result of callback '{created.Name}'");
                 return true;
             case CallbackFailed failed:
                 Source.TrySetException(new CallbackFailedException(created.Name, failed.Failure));
@@ -253,7 +253,7 @@ internal sealed class PendingChild<T>(int stepId, string name, string childInsta
     {
         if (answer is ChildWorkflowCompleted completed)
         {
-            Source.TrySetResult(BatonJson.Deserialize<T>(completed.Output)!);
+            Source.Complete(completed.Output, $"the output of child workflow '{name}'");
         }
         else
         {

@@ -9,6 +9,7 @@ public static class FeatureRegistration
 {
     public static BatonBuilder AddFeatureWorkflows(this BatonBuilder baton) => baton
         .AddWorkflow<ApprovalWorkflow>()
+        .AddWorkflow<TypedEventWorkflow>()
         .AddWorkflow<OrderedEventsWorkflow>()
         .AddWorkflow<CallbackWorkflow>()
         .AddWorkflow<ConditionWorkflow>()
@@ -55,6 +56,26 @@ public sealed class ApprovalWorkflow : Workflow<int, string>
         catch (EventTimeoutException)
         {
             return "timed out";
+        }
+    }
+}
+
+/// <summary>Waits for a "count" event of type int; data of another shape is caught, counted, and waited past.</summary>
+public sealed class TypedEventWorkflow : Workflow<string?, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string? input)
+    {
+        var refused = 0;
+        while (true)
+        {
+            try
+            {
+                return $"{await context.WaitForEventAsync<int>("count")} after {refused} refused";
+            }
+            catch (PayloadDeserializationException)
+            {
+                refused++;
+            }
         }
     }
 }
