@@ -16,11 +16,7 @@ internal sealed class ActivityWorkerGrain(ActivityRunner runner) : Grain, IActiv
     {
         foreach (var invocation in invocations)
         {
-            runner.Enqueue(new WorkItem(invocation.InstanceId, invocation.StepId, invocation.Queue, invocation.Name, invocation.Input, invocation.Delivery)
-            {
-                StartToClose = invocation.StartToClose,
-                HeartbeatTimeout = invocation.HeartbeatTimeout,
-            });
+            runner.Enqueue(WorkItem.From(invocation));
         }
 
         return Task.CompletedTask;

@@ -64,27 +64,8 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
         return _instance.WakeAsync();
     }
 
-    void IInstanceHost.Dispatch(IReadOnlyList<WorkItem> items)
-    {
-        var invocations = new ActivityInvocation[items.Count];
-        for (var i = 0; i < invocations.Length; i++)
-        {
-            var item = items[i];
-            invocations[i] = new ActivityInvocation
-            {
-                InstanceId = item.InstanceId,
-                StepId = item.StepId,
-                Queue = item.Queue,
-                Name = item.Name,
-                Input = item.Input,
-                Delivery = item.Delivery,
-                StartToClose = item.StartToClose,
-                HeartbeatTimeout = item.HeartbeatTimeout,
-            };
-        }
-
-        _ = GrainFactory.GetGrain<IActivityWorkerGrain>(0).RunAsync(invocations);
-    }
+    void IInstanceHost.Dispatch(IReadOnlyList<WorkItem> items) =>
+        _ = GrainFactory.GetGrain<IActivityWorkerGrain>(0).RunAsync(items.Select(i => i.ToInvocation()).ToArray());
 
     void IInstanceHost.Cancel(IReadOnlyList<int> steps) => runner.Cancel(_instance.InstanceId, steps);
 

@@ -1,3 +1,4 @@
+using Baton.Grains;
 using Baton.Grains.Replay;
 using Baton.History;
 
@@ -67,6 +68,26 @@ internal sealed record WorkItem(string InstanceId, int StepId, string Queue, str
         {
             StartToClose = work.StartToClose,
             HeartbeatTimeout = work.HeartbeatTimeout,
+        };
+
+    /// <summary>The work item as a worker grain receives it.</summary>
+    public ActivityInvocation ToInvocation() => new()
+    {
+        InstanceId = InstanceId,
+        StepId = StepId,
+        Queue = Queue,
+        Name = Name,
+        Input = Input,
+        Delivery = Delivery,
+        StartToClose = StartToClose,
+        HeartbeatTimeout = HeartbeatTimeout,
+    };
+
+    public static WorkItem From(ActivityInvocation invocation) =>
+        new(invocation.InstanceId, invocation.StepId, invocation.Queue, invocation.Name, invocation.Input, invocation.Delivery)
+        {
+            StartToClose = invocation.StartToClose,
+            HeartbeatTimeout = invocation.HeartbeatTimeout,
         };
 }
 

@@ -1,4 +1,3 @@
-using Baton.Grains.Storage;
 using System.Security.Cryptography;
 using System.Text;
 using Baton.History;

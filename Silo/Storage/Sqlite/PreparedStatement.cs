@@ -1,4 +1,3 @@
-using Baton.Grains.Storage;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 

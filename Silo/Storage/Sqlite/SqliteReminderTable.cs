@@ -1,4 +1,3 @@
-using Baton.Grains.Storage;
 using Orleans;
 using Orleans.Runtime;
 

@@ -1,4 +1,3 @@
-using Baton.Grains.Storage;
 namespace Baton.Silo.Storage.Sqlite;
 
 /// <summary>Options of the embedded SQLite store.</summary>

@@ -1,4 +1,3 @@
-using Baton.Grains.Storage;
 namespace Baton.Silo.Storage.Sqlite;
 
 // The status event log (written by triggers, see SqliteSchema.StatusEvents), webhook cursors and counts by status.

@@ -1,4 +1,3 @@
-using Baton.Grains.Storage;
 using System.Globalization;
 using Orleans;
 using Orleans.Runtime;

@@ -1,4 +1,3 @@
-using Baton.Grains.Storage;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
