@@ -41,11 +41,6 @@ internal sealed class ActivityRunner(
     /// <summary>Work items queued or running here.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
 
-    /// <summary>Activity executions this silo has started, retries and re-deliveries included.</summary>
-    public long Executions => Interlocked.Read(ref _executions);
-
-    private long _executions;
-
     public IReadOnlySet<string> LocalQueues { get; } = new HashSet<string>(options.Value.ActivityQueues, StringComparer.Ordinal);
 
     public void Start()
@@ -147,7 +142,6 @@ internal sealed class ActivityRunner(
             return null;
         }
 
-        Interlocked.Increment(ref _executions);
         if (!registry.TryGetActivity(item.Name, out var activity))
         {
             return new ActivityFailed(item.StepId, FailureDetails.FromException(new ActivityNotRegisteredException(item.Name)));

@@ -4,14 +4,13 @@ namespace Baton.Grains.Runtime;
 
 /// <summary>
 /// An instance held in memory by its workflow grain: its executor keeps the workflow's
-/// state between turns, so a turn applies only new events. Collected when idle.
+/// state between turns, so a turn applies only new events. Orleans collects the grain, and with it this, when idle.
 /// </summary>
 internal sealed class InstanceActivation
 {
-    private InstanceActivation(WorkflowExecutor? executor, DateTime now)
+    private InstanceActivation(WorkflowExecutor? executor)
     {
         Executor = executor;
-        LastUsed = now;
     }
 
     /// <summary>The replay state machine; null when the instance cannot run (finished, or its version is not registered here).</summary>
@@ -29,15 +28,13 @@ internal sealed class InstanceActivation
     /// <summary>The workflow name and version of an instance without an executor.</summary>
     public (string Name, int Version) Workflow { get; private init; }
 
-    public DateTime LastUsed { get; set; }
-
     public bool IsFinished => Executor?.IsFinished ?? FinishedStatus is not null;
 
-    public static InstanceActivation Running(WorkflowExecutor executor, DateTime now) => new(executor, now);
+    public static InstanceActivation Running(WorkflowExecutor executor) => new(executor);
 
-    public static InstanceActivation Finished(string name, int version, WorkflowRuntimeStatus status, DateTime now) =>
-        new(null, now) { FinishedStatus = status, Workflow = (name, version) };
+    public static InstanceActivation Finished(string name, int version, WorkflowRuntimeStatus status) =>
+        new(null) { FinishedStatus = status, Workflow = (name, version) };
 
-    public static InstanceActivation Unregistered(string name, int version, bool alreadyReported, DateTime now) =>
-        new(null, now) { Stalled = new WorkflowVersionNotRegisteredException(name, version), StallReported = alreadyReported, Workflow = (name, version) };
+    public static InstanceActivation Unregistered(string name, int version, bool alreadyReported) =>
+        new(null) { Stalled = new WorkflowVersionNotRegisteredException(name, version), StallReported = alreadyReported, Workflow = (name, version) };
 }

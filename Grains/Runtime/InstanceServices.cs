@@ -14,8 +14,7 @@ internal sealed class InstanceServices(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     SiloIdentity silo,
-    CompletionNotifier notifier,
-    SiloMetrics metrics)
+    CompletionNotifier notifier)
 {
     private ExecutorSettings? _executorSettings;
 
@@ -34,8 +33,6 @@ internal sealed class InstanceServices(
     public SiloIdentity Silo { get; } = silo;
 
     public CompletionNotifier Notifier { get; } = notifier;
-
-    public SiloMetrics Metrics { get; } = metrics;
 
     public IReadOnlySet<string> LocalQueues { get; } = new HashSet<string>(options.Value.ActivityQueues, StringComparer.Ordinal);
 

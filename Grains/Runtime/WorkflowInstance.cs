@@ -135,7 +135,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
                 case InputKind.Start:
                     var workflow = input.Workflow!;
                     var executor = new WorkflowExecutor(InstanceId, workflow, services.Registry, services.WorkflowLogger, services.ExecutorSettings);
-                    activation = InstanceActivation.Running(executor, now);
+                    activation = InstanceActivation.Running(executor);
                     newRow = new InstanceRow(InstanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, input.StartInput, null, null) { Version = workflow.Version };
                     turn.Incoming.Add(new WorkflowStarted(workflow.Name, input.StartInput, workflow.Version));
                     turn.CreatingStarts.Add(input);
@@ -162,7 +162,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
         if (activation is { FinishedStatus: WorkflowRuntimeStatus.Failed } && turn.Incoming.Exists(e => e is WorkflowRewound))
         {
-            activation = await PrepareRewindAsync(activation, now);
+            activation = await PrepareRewindAsync(activation);
         }
 
         InstanceCommit commit;
@@ -242,12 +242,12 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
         _revision = commit.NewInstance is null ? _revision + 1 : 1;
         _loaded = true;
-        OnCommitted(commit, outcome, activation!, result, now);
+        OnCommitted(commit, outcome, activation!, result);
         turn.CreatingStarts.ForEach(i => i.Created = true);
         batch.ForEach(i => i.Done.TrySetResult());
     }
 
-    private void OnCommitted(InstanceCommit commit, CommitOutcome outcome, InstanceActivation activation, TurnResult? result, DateTime now)
+    private void OnCommitted(InstanceCommit commit, CommitOutcome outcome, InstanceActivation activation, TurnResult? result)
     {
         _activation = activation;
         foreach (var id in commit.ConsumedMessages)
@@ -280,7 +280,6 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         }
 
         executor.AcknowledgeCommit();
-        services.Metrics.OnTurnCommitted(result.NewEvents.Count);
         if (result.ClosedSteps.Count > 0)
         {
             host.Cancel(result.ClosedSteps);
@@ -291,7 +290,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
             services.Notifier.Signal(InstanceId);
             if (executor.Status != WorkflowRuntimeStatus.ContinuedAsNew)
             {
-                _activation = InstanceActivation.Finished(executor.WorkflowName, executor.Version, executor.Status, now);
+                _activation = InstanceActivation.Finished(executor.WorkflowName, executor.Version, executor.Status);
                 host.Retire();
             }
 
@@ -334,7 +333,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         batch.ForEach(AnswerUncommitted);
     }
 
-    private async Task<InstanceActivation> PrepareRewindAsync(InstanceActivation finished, DateTime now)
+    private async Task<InstanceActivation> PrepareRewindAsync(InstanceActivation finished)
     {
         if (!services.Registry.TryGetWorkflow(finished.Workflow.Name, finished.Workflow.Version, out var registration))
         {
@@ -344,7 +343,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         var history = await services.Store.GetHistoryAsync(InstanceId, CancellationToken.None);
         var executor = new WorkflowExecutor(InstanceId, registration, services.Registry, services.WorkflowLogger, services.ExecutorSettings);
         executor.PrepareRewind(history);
-        return InstanceActivation.Running(executor, now);
+        return InstanceActivation.Running(executor);
     }
 
     private InstanceCommit ConsumeOnly(DateTime now, TurnInputs turn, WorkflowRuntimeStatus status) => new()
@@ -375,10 +374,9 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         }
 
         _revision = row.Revision;
-        var now = services.Time.GetUtcNow().UtcDateTime;
         if (row.Status.IsTerminal())
         {
-            _activation = InstanceActivation.Finished(row.Name, row.Version, row.Status, now);
+            _activation = InstanceActivation.Finished(row.Name, row.Version, row.Status);
             await ReadInboxAsync();
             return;
         }
@@ -391,14 +389,14 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
         if (!services.Registry.TryGetWorkflow(row.Name, row.Version, out var registration))
         {
-            _activation = InstanceActivation.Unregistered(row.Name, row.Version, row.Status == WorkflowRuntimeStatus.Stalled, now);
+            _activation = InstanceActivation.Unregistered(row.Name, row.Version, row.Status == WorkflowRuntimeStatus.Stalled);
         }
         else
         {
             var history = await store.GetHistoryAsync(InstanceId, CancellationToken.None);
             var executor = new WorkflowExecutor(InstanceId, registration, services.Registry, services.WorkflowLogger, services.ExecutorSettings);
             executor.Replay(history);
-            _activation = InstanceActivation.Running(executor, now);
+            _activation = InstanceActivation.Running(executor);
         }
 
         await ReadInboxAsync();

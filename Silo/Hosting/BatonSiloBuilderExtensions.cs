@@ -35,7 +35,6 @@ public static class BatonSiloBuilderExtensions
             services.AddOptions<BatonOptions>();
             services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton<CompletionNotifier>();
-            services.TryAddSingleton<SiloMetrics>();
             services.TryAddSingleton<SiloIdentity>();
             services.TryAddSingleton<InstanceServices>();
             services.TryAddSingleton<ActivityRunner>();
