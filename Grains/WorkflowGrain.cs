@@ -16,7 +16,7 @@ namespace Baton.Grains;
 /// by a reminder, so the grain can be collected while it waits.
 /// </summary>
 [Reentrant]
-internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner runner) : Grain, IWorkflowGrain, IRemindable, IInstanceHost
+internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner runner, IGrainFactory grains) : Grain, IWorkflowGrain, IRemindable, IInstanceHost
 {
     private const string WakeReminder = "baton-wake";
 
@@ -46,7 +46,7 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
             }
             catch (Exception ex)
             {
-                Log.InstanceCommitFailed(services.Logger, _instance.InstanceId, ex); // Only recovery's view suffers: it may wake the instance once.
+                Log.ReleaseFailed(services.Logger, _instance.InstanceId, ex);
             }
         }
     }
@@ -65,7 +65,7 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     }
 
     void IInstanceHost.Dispatch(IReadOnlyList<WorkItem> items) =>
-        _ = GrainFactory.GetGrain<IActivityWorkerGrain>(0).RunAsync(items.Select(i => i.ToInvocation()).ToArray());
+        _ = grains.GetGrain<IActivityWorkerGrain>(0).RunAsync(items.Select(i => i.ToInvocation()).ToArray());
 
     void IInstanceHost.Cancel(IReadOnlyList<int> steps) => runner.Cancel(_instance.InstanceId, steps);
 
@@ -73,7 +73,7 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     {
         foreach (var id in instanceIds)
         {
-            _ = WakeOtherAsync(id);
+            _ = grains.WakeInstanceAsync(id, services.Logger);
         }
     }
 
@@ -132,33 +132,14 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
         _timerDue = dueAt;
         Volatile.Write(ref _timerFired, 0);
         var dueIn = dueAt > now ? dueAt - now : TimeSpan.Zero;
-        var self = this.AsReference<IWorkflowGrain>();
-        _timer = services.Time.CreateTimer(_ => _ = WakeSelfAsync(self), null, dueIn, Timeout.InfiniteTimeSpan);
+        _timer = services.Time.CreateTimer(_ => OnTimerFired(), null, dueIn, Timeout.InfiniteTimeSpan);
         DelayDeactivation(dueIn + services.Options.IdleTimeout);
     }
 
-    private async Task WakeSelfAsync(IWorkflowGrain self)
+    /// <summary>Runs on the timer's thread, outside the grain (so it uses the injected factory, not the grain's): it marks the timer spent and wakes the grain through a call.</summary>
+    private void OnTimerFired()
     {
-        try
-        {
-            Volatile.Write(ref _timerFired, 1);
-            await self.WakeAsync();
-        }
-        catch (Exception ex)
-        {
-            Log.WakeFailed(services.Logger, _instance.InstanceId, ex);
-        }
-    }
-
-    private async Task WakeOtherAsync(string instanceId)
-    {
-        try
-        {
-            await GrainFactory.GetGrain<IWorkflowGrain>(instanceId).WakeAsync();
-        }
-        catch (Exception ex)
-        {
-            Log.WakeFailed(services.Logger, instanceId, ex);
-        }
+        Volatile.Write(ref _timerFired, 1);
+        _ = grains.WakeInstanceAsync(_instance.InstanceId, services.Logger);
     }
 }

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(1106, LogLevel.Warning, "Waking instance {InstanceId} failed; recovery will find its messages")]
     public static partial void WakeFailed(ILogger logger, string instanceId, Exception exception);
 
+    [LoggerMessage(1107, LogLevel.Warning, "Releasing instance {InstanceId} to its reminders failed; recovery may wake it once")]
+    public static partial void ReleaseFailed(ILogger logger, string instanceId, Exception exception);
+
     [LoggerMessage(1200, LogLevel.Error, "Delivering the result of {InstanceId} step {StepId} failed; the work item will run again")]
     public static partial void ResultDeliveryFailed(ILogger logger, string instanceId, int stepId, Exception exception);
 

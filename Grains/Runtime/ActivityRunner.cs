@@ -129,7 +129,7 @@ internal sealed class ActivityRunner(
             Log.ResultHandOffFailed(_logger, item.InstanceId, item.StepId, ex);
             if (await store.DeliverResultAsync(item, result, time.GetUtcNow().UtcDateTime, CancellationToken.None).ConfigureAwait(false))
             {
-                await grain.WakeAsync().ConfigureAwait(false);
+                await grains.WakeInstanceAsync(item.InstanceId, _logger).ConfigureAwait(false);
             }
         }
     }

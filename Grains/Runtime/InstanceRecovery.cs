@@ -49,17 +49,10 @@ internal sealed class InstanceRecovery(
         while (true)
         {
             var orphans = await store.FindOrphanedInstancesAsync(silo.LiveSilos(), BatchSize, cancellationToken).ConfigureAwait(false);
-            await Parallel.ForEachAsync(orphans, new ParallelOptions { MaxDegreeOfParallelism = WakeConcurrency, CancellationToken = cancellationToken }, async (id, _) =>
-            {
-                try
-                {
-                    await grains.GetGrain<IWorkflowGrain>(id).WakeAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    Log.WakeFailed(_logger, id, ex);
-                }
-            }).ConfigureAwait(false);
+            await Parallel.ForEachAsync(
+                orphans,
+                new ParallelOptions { MaxDegreeOfParallelism = WakeConcurrency, CancellationToken = cancellationToken },
+                async (id, _) => await grains.WakeInstanceAsync(id, _logger).ConfigureAwait(false)).ConfigureAwait(false);
             woken += orphans.Count;
             if (orphans.Count < BatchSize)
             {

@@ -160,7 +160,7 @@ internal sealed class SiloWorkflowClient(
         var outcome = await store.RecreateAsync(row, new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
             .ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "restart under the same id", "only a finished instance can be restarted under its own id");
-        await WakeAsync(instanceId).ConfigureAwait(false);
+        await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
         return instanceId;
     }
 
@@ -198,20 +198,7 @@ internal sealed class SiloWorkflowClient(
         InstanceIds.Validate(instanceId);
         var outcome = await store.SendAsync(instanceId, message, allowed, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, operation, rule);
-        await WakeAsync(instanceId).ConfigureAwait(false);
-    }
-
-    /// <summary>Wakes the instance after a write to its inbox. The write is durable already: if the wake-up fails, recovery finds the message.</summary>
-    private async Task WakeAsync(string instanceId)
-    {
-        try
-        {
-            await grains.GetGrain<IWorkflowGrain>(instanceId).WakeAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.WakeFailed(services.Logger, instanceId, ex);
-        }
+        await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
     }
 
     private async Task SendToCallbackAsync(string token, Func<int, HistoryEvent> message, bool usesUp, CancellationToken cancellationToken)
@@ -224,7 +211,7 @@ internal sealed class SiloWorkflowClient(
             throw new CallbackNotPendingException(instanceId);
         }
 
-        await WakeAsync(instanceId).ConfigureAwait(false);
+        await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
     }
 
     private static void ThrowUnlessDone(string instanceId, SendOutcome outcome, string operation, string rule)
