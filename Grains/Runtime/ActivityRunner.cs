@@ -2,13 +2,11 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Baton.Grains.Logging;
-using Baton.Grains.Registry;
 using Baton.Grains.Storage;
 using Baton.History;
 using Baton.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Baton.Grains.Runtime;
 
@@ -19,17 +17,9 @@ namespace Baton.Grains.Runtime;
 /// deleted only by the commit that records its result. Each attempt is held to its start-to-close and heartbeat
 /// timeouts, and is cancelled when its workflow no longer needs it.
 /// </summary>
-internal sealed class ActivityRunner(
-    IServiceProvider services,
-    IOptions<BatonOptions> options,
-    WorkflowRegistry registry,
-    IWorkflowStore store,
-    IGrainFactory grains,
-    SiloIdentity silo,
-    TimeProvider time,
-    ILoggerFactory loggerFactory)
+internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices services, IGrainFactory grains, ILoggerFactory loggerFactory)
 {
-    private readonly BatonOptions _options = options.Value;
+    private readonly BatonOptions _options = services.Options;
     private readonly ILogger _logger = loggerFactory.CreateLogger("Baton.Activities");
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>();
     private readonly ConcurrentDictionary<(string InstanceId, int StepId), CancellationTokenSource> _live = new();
@@ -40,8 +30,6 @@ internal sealed class ActivityRunner(
 
     /// <summary>Work items queued or running here.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
-
-    public IReadOnlySet<string> LocalQueues { get; } = new HashSet<string>(options.Value.ActivityQueues, StringComparer.Ordinal);
 
     public void Start()
     {
@@ -127,7 +115,7 @@ internal sealed class ActivityRunner(
         catch (Exception ex) when (!_stop.IsCancellationRequested)
         {
             Log.ResultHandOffFailed(_logger, item.InstanceId, item.StepId, ex);
-            if (await store.DeliverResultAsync(item, result, time.GetUtcNow().UtcDateTime, CancellationToken.None).ConfigureAwait(false))
+            if (await services.Store.DeliverResultAsync(item, result, services.Time.GetUtcNow().UtcDateTime, CancellationToken.None).ConfigureAwait(false))
             {
                 await grains.WakeInstanceAsync(item.InstanceId, _logger).ConfigureAwait(false);
             }
@@ -142,12 +130,12 @@ internal sealed class ActivityRunner(
             return null;
         }
 
-        if (!registry.TryGetActivity(item.Name, out var activity))
+        if (!services.Registry.TryGetActivity(item.Name, out var activity))
         {
             return new ActivityFailed(item.StepId, FailureDetails.FromException(new ActivityNotRegisteredException(item.Name)));
         }
 
-        var lastHeartbeat = time.GetTimestamp();
+        var lastHeartbeat = services.Time.GetTimestamp();
         var context = new ActivityContext
         {
             InstanceId = item.InstanceId,
@@ -156,11 +144,11 @@ internal sealed class ActivityRunner(
             Delivery = item.Delivery,
             CancellationToken = cancel.Token,
             HeartbeatTimeout = item.HeartbeatTimeout,
-            OnHeartbeat = () => Interlocked.Exchange(ref lastHeartbeat, time.GetTimestamp()),
+            OnHeartbeat = () => Interlocked.Exchange(ref lastHeartbeat, services.Time.GetTimestamp()),
         };
 
-        await using var scope = services.CreateAsyncScope();
-        var started = time.GetTimestamp();
+        await using var scope = provider.CreateAsyncScope();
+        var started = services.Time.GetTimestamp();
         var run = activity.InvokeAsync(scope.ServiceProvider, context, item.Input);
         try
         {
@@ -169,8 +157,8 @@ internal sealed class ActivityRunner(
                 // Wake at the nearer deadline; a heartbeat moves one of them, so look again after each wake.
                 while (!run.IsCompleted)
                 {
-                    var untilClose = item.StartToClose is { } close ? close - time.GetElapsedTime(started) : TimeSpan.MaxValue;
-                    var untilBeat = item.HeartbeatTimeout is { } beat ? beat - time.GetElapsedTime(Interlocked.Read(ref lastHeartbeat)) : TimeSpan.MaxValue;
+                    var untilClose = item.StartToClose is { } close ? close - services.Time.GetElapsedTime(started) : TimeSpan.MaxValue;
+                    var untilBeat = item.HeartbeatTimeout is { } beat ? beat - services.Time.GetElapsedTime(Interlocked.Read(ref lastHeartbeat)) : TimeSpan.MaxValue;
                     if (untilClose <= TimeSpan.Zero || untilBeat <= TimeSpan.Zero)
                     {
                         await cancel.CancelAsync().ConfigureAwait(false);
@@ -182,7 +170,7 @@ internal sealed class ActivityRunner(
                     }
 
                     var wait = untilClose < untilBeat ? untilClose : untilBeat;
-                    await Task.WhenAny(run, Task.Delay(wait, time, _stop.Token)).ConfigureAwait(false);
+                    await Task.WhenAny(run, Task.Delay(wait, services.Time, _stop.Token)).ConfigureAwait(false);
                     _stop.Token.ThrowIfCancellationRequested();
                 }
             }
@@ -221,14 +209,14 @@ internal sealed class ActivityRunner(
                 var room = capacity - Outstanding;
                 if (room > 0)
                 {
-                    var claimed = await store.ClaimWorkItemsAsync(silo.Name, LocalQueues, silo.LiveSilos(), room, _stop.Token).ConfigureAwait(false);
+                    var claimed = await services.Store.ClaimWorkItemsAsync(services.Silo.Name, services.LocalQueues, services.Silo.LiveSilos(), room, _stop.Token).ConfigureAwait(false);
                     foreach (var item in claimed)
                     {
                         Enqueue(item);
                     }
                 }
 
-                await Task.Delay(_options.PollInterval, time, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(_options.PollInterval, services.Time, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -237,7 +225,7 @@ internal sealed class ActivityRunner(
             catch (Exception ex)
             {
                 Log.ClaimFailed(_logger, ex);
-                await Task.Delay(_options.PollInterval, time, CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(_options.PollInterval, services.Time, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

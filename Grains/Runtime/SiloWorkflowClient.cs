@@ -2,9 +2,7 @@ using Baton.Grains.Replay;
 using Baton.History;
 using Baton.Serialization;
 using Baton.Grains.Logging;
-using Baton.Grains.Registry;
 using Baton.Grains.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Baton.Grains.Runtime;
 
@@ -12,23 +10,16 @@ namespace Baton.Grains.Runtime;
 /// The <see cref="IWorkflowClient"/> of a process that hosts a silo: starts go to the instance's grain, reads go to the
 /// store, and messages (events, callbacks, operator requests) are written to the instance's inbox and then wake its grain.
 /// </summary>
-internal sealed class SiloWorkflowClient(
-    IGrainFactory grains,
-    IWorkflowStore store,
-    WorkflowRegistry registry,
-    IOptions<BatonOptions> batonOptions,
-    InstanceServices services,
-    CompletionNotifier notifier,
-    TimeProvider time) : IWorkflowClient
+internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices services) : IWorkflowClient
 {
-    private long MaxPayloadBytes => batonOptions.Value.MaxPayloadBytes;
+    private long MaxPayloadBytes => services.Options.MaxPayloadBytes;
 
     private static readonly TimeSpan WaitPollInterval = TimeSpan.FromSeconds(1);
 
     public async Task<string> StartAsync(string workflowName, object? input = null, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
-        var workflow = registry.GetWorkflow(workflowName);
+        var workflow = services.Registry.GetWorkflow(workflowName);
         var instanceId = options?.InstanceId ?? InstanceIds.New();
         InstanceIds.Validate(instanceId);
         var inputJson = BatonJson.Serialize(input);
@@ -43,13 +34,13 @@ internal sealed class SiloWorkflowClient(
     public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
-        var row = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var row = await services.Store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return null;
         }
 
-        var history = includeHistory ? await store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false) : null;
+        var history = includeHistory ? await services.Store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false) : null;
         return row.ToStatus(history);
     }
 
@@ -67,7 +58,7 @@ internal sealed class SiloWorkflowClient(
             while (true)
             {
                 // Register before reading, so that a finish between the read and the wait still wakes us.
-                var signal = notifier.NextSignal(instanceId);
+                var signal = services.Notifier.NextSignal(instanceId);
                 var status = await GetStatusAsync(instanceId, false, deadline.Token).ConfigureAwait(false)
                     ?? throw new InstanceNotFoundException(instanceId);
                 if (status.RuntimeStatus.IsTerminal())
@@ -76,7 +67,7 @@ internal sealed class SiloWorkflowClient(
                 }
 
                 // The poll covers instances finished by another silo, whose signal does not reach this process.
-                await Task.WhenAny(signal, Task.Delay(WaitPollInterval, time, deadline.Token)).ConfigureAwait(false);
+                await Task.WhenAny(signal, Task.Delay(WaitPollInterval, services.Time, deadline.Token)).ConfigureAwait(false);
                 deadline.Token.ThrowIfCancellationRequested();
             }
         }
@@ -94,13 +85,13 @@ internal sealed class SiloWorkflowClient(
             throw new ArgumentException($"The page size must be between 1 and 1,000, not {query.PageSize}.", nameof(query));
         }
 
-        return await store.ListAsync(query, cancellationToken).ConfigureAwait(false);
+        return await services.Store.ListAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await store.CountByStatusAsync(query, cancellationToken).ConfigureAwait(false);
+        return await services.Store.CountByStatusAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default)
@@ -144,7 +135,7 @@ internal sealed class SiloWorkflowClient(
     public async Task<string> RestartAsync(string instanceId, bool newInstanceId = false, CancellationToken cancellationToken = default)
     {
         var status = await GetStatusAsync(instanceId, false, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
-        var workflow = registry.GetWorkflow(status.Name);
+        var workflow = services.Registry.GetWorkflow(status.Name);
         if (newInstanceId)
         {
             return await StartAsync(status.Name, BatonJson.Deserialize<object>(status.Input), null, cancellationToken).ConfigureAwait(false);
@@ -155,9 +146,9 @@ internal sealed class SiloWorkflowClient(
             throw new InvalidInstanceStateException(instanceId, status.RuntimeStatus, "restart under the same id", "only a finished instance can be restarted under its own id");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = services.Time.GetUtcNow().UtcDateTime;
         var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, status.Input, null, null) { Version = workflow.Version };
-        var outcome = await store.RecreateAsync(row, new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
+        var outcome = await services.Store.RecreateAsync(row, new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
             .ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "restart under the same id", "only a finished instance can be restarted under its own id");
         await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
@@ -167,7 +158,7 @@ internal sealed class SiloWorkflowClient(
     public async Task PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
-        var outcome = await store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var outcome = await services.Store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "purge", "only a finished instance can be purged");
     }
 
@@ -185,7 +176,7 @@ internal sealed class SiloWorkflowClient(
         int deleted;
         do
         {
-            deleted = await store.PurgeAsync(filter, 500, cancellationToken).ConfigureAwait(false);
+            deleted = await services.Store.PurgeAsync(filter, 500, cancellationToken).ConfigureAwait(false);
             total += deleted;
         }
         while (deleted == 500);
@@ -196,7 +187,7 @@ internal sealed class SiloWorkflowClient(
     private async Task SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, string operation, string rule, CancellationToken cancellationToken)
     {
         InstanceIds.Validate(instanceId);
-        var outcome = await store.SendAsync(instanceId, message, allowed, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+        var outcome = await services.Store.SendAsync(instanceId, message, allowed, services.Time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, operation, rule);
         await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
     }
@@ -204,7 +195,7 @@ internal sealed class SiloWorkflowClient(
     private async Task SendToCallbackAsync(string token, Func<int, HistoryEvent> message, bool usesUp, CancellationToken cancellationToken)
     {
         var (instanceId, stepId, tokenId) = services.ExecutorSettings.CallbackTokens!.Verify(token);
-        var outcome = await store.SendToCallbackAsync(tokenId, instanceId, message(stepId), usesUp, time.GetUtcNow().UtcDateTime, cancellationToken)
+        var outcome = await services.Store.SendToCallbackAsync(tokenId, instanceId, message(stepId), usesUp, services.Time.GetUtcNow().UtcDateTime, cancellationToken)
             .ConfigureAwait(false);
         if (outcome == CallbackOutcome.NotPending)
         {
