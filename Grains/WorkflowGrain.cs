@@ -24,6 +24,7 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     private ITimer? _timer;
     private DateTime? _timerDue;
     private int _timerFired;
+    private bool _reminderRegistered;
     private DateTime? _reminderDue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -60,7 +61,10 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        _reminderDue = null; // Re-armed (or removed) after the wake-up, from what is pending then.
+        // The reminder exists, whichever activation registered it: after the wake-up it is moved to the next long wait,
+        // or removed when none is left.
+        _reminderRegistered = true;
+        _reminderDue = null;
         return _instance.WakeAsync();
     }
 
@@ -83,28 +87,34 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     {
         var now = services.Time.GetUtcNow().UtcDateTime;
         var inMemory = dueAt is { } due && due - now <= services.Options.ReminderThreshold;
-        if (!inMemory && dueAt is { } later && _reminderDue != later)
+        if (!inMemory && dueAt is { } later)
         {
-            try
+            if (!_reminderRegistered || _reminderDue != later)
             {
-                // The period only matters if a wake-up is missed; each wake-up moves the reminder to the next due timer.
-                var dueIn = later - now;
-                await this.RegisterOrUpdateReminder(WakeReminder, dueIn, TimeSpan.FromMinutes(Math.Max(1, dueIn.TotalMinutes)));
-                _reminderDue = later;
-            }
-            catch (Exception ex)
-            {
-                Log.ReminderFailed(services.Logger, _instance.InstanceId, ex);
-                inMemory = true; // Better a timer that keeps the grain active than a wait that nothing ends.
+                try
+                {
+                    // The period only matters if a wake-up is missed; each wake-up moves the reminder to the next due timer.
+                    var dueIn = later - now;
+                    await this.RegisterOrUpdateReminder(WakeReminder, dueIn, TimeSpan.FromMinutes(Math.Max(1, dueIn.TotalMinutes)));
+                    _reminderRegistered = true;
+                    _reminderDue = later;
+                }
+                catch (Exception ex)
+                {
+                    Log.ReminderFailed(services.Logger, _instance.InstanceId, ex);
+                    inMemory = true; // Better a timer that keeps the grain active than a wait that nothing ends.
+                }
             }
         }
-        else if (dueAt is null && _reminderDue is not null)
+        else if (_reminderRegistered)
         {
+            // No long wait is left: the reminder goes, so that it neither ticks again nor stays in the table.
             if (await this.GetReminder(WakeReminder) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
             }
 
+            _reminderRegistered = false;
             _reminderDue = null;
         }
 

@@ -22,5 +22,8 @@ public sealed class IdleCollectionTests
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.StartsWith("collected (sent ", status.ReadOutput<string>());
+
+        // The reminder that woke it is gone with the wait: it neither ticks again nor stays in the table.
+        await Eventually.WaitUntil(async () => await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM reminders WHERE grain_id LIKE '%' || $id", id) == 0);
     }
 }
