@@ -36,18 +36,41 @@ internal sealed partial class SqliteWorkflowStore
         {
             if (commit.NewInstance is { } row)
             {
+                // Inserted at revision 0: the fenced update below takes it to 1, as it takes every commit one further.
                 var inserted = w.Statement("""
-                    INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, revision, owner)
-                    VALUES ($id, $name, $status, $created, $created, $input, $version, 1, $owner) ON CONFLICT (instance_id) DO NOTHING
-                    """).Execute(row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, newInput, row.Version, terminal ? null : commit.Owner);
+                    INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, revision)
+                    VALUES ($id, $name, $status, $created, $created, $input, $version, 0) ON CONFLICT (instance_id) DO NOTHING
+                    """).Execute(row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, newInput, row.Version);
                 if (inserted == 0)
                 {
                     throw new InstanceAlreadyExistsException(row.InstanceId);
                 }
             }
-            else if (w.Statement("""
-                UPDATE instances SET revision = revision + 1, owner = $owner WHERE instance_id = $id AND revision = $expected
-                """).Execute(terminal ? null : commit.Owner, id, commit.ExpectedRevision) == 0)
+
+            var writesStatus = events.Length > 0 || commit.HistoryReset || commit.WriteStatus || commit.CustomStatusChanged;
+            if (writesStatus)
+            {
+                // Logged before the update, while the row still holds the previous status; nothing when the status is unchanged.
+                // A fenced-off commit rolls back with it.
+                w.Statement("""
+                    INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)
+                    SELECT instance_id, name, $status, status, $now, $reason FROM instances WHERE instance_id = $id AND status <> $status
+                    """).Execute((int)commit.Status, now, commit.StatusReason, id);
+            }
+
+            // One write of the row per commit: the fence (revision and owner) and, when the turn changed it, the status.
+            if (w.Statement("""
+                UPDATE instances SET revision = revision + 1, owner = $owner,
+                    status = CASE WHEN $write = 1 THEN $status ELSE status END,
+                    updated_at = CASE WHEN $write = 1 THEN $now ELSE updated_at END,
+                    completed_at = CASE WHEN $write = 1 THEN $completed ELSE completed_at END,
+                    output = CASE WHEN $write = 1 THEN $output ELSE output END,
+                    failure = CASE WHEN $write = 1 THEN $failure ELSE failure END,
+                    status_reason = CASE WHEN $write = 1 THEN $reason ELSE status_reason END,
+                    custom_status = CASE WHEN $changed = 1 THEN $custom ELSE custom_status END
+                WHERE instance_id = $id AND revision = $expected
+                """).Execute(terminal ? null : commit.Owner, writesStatus ? 1 : 0, (int)commit.Status, now, terminal ? now : null, output, failure,
+                    commit.StatusReason, commit.CustomStatusChanged ? 1 : 0, commit.CustomStatus, id, commit.ExpectedRevision) == 0)
             {
                 // Fencing: another activation committed (or the instance was purged or recreated) since this one loaded it.
                 throw new InstanceConflictException(id, commit.ExpectedRevision);
@@ -62,21 +85,6 @@ internal sealed partial class SqliteWorkflowStore
             for (var i = 0; i < events.Length; i++)
             {
                 appendEvent.Execute(id, commit.FirstPosition + i, events[i]);
-            }
-
-            if (events.Length > 0 || commit.HistoryReset || commit.WriteStatus || commit.CustomStatusChanged)
-            {
-                // Logged before the update, while the row still holds the previous status; nothing when the status is unchanged.
-                w.Statement("""
-                    INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)
-                    SELECT instance_id, name, $status, status, $now, $reason FROM instances WHERE instance_id = $id AND status <> $status
-                    """).Execute((int)commit.Status, now, commit.StatusReason, id);
-                w.Statement("""
-                    UPDATE instances SET status = $status, updated_at = $now, completed_at = $completed, output = $output, failure = $failure,
-                        status_reason = $reason, custom_status = CASE WHEN $changed = 1 THEN $custom ELSE custom_status END
-                    WHERE instance_id = $id
-                    """).Execute((int)commit.Status, now, terminal ? now : null, output, failure, commit.StatusReason,
-                        commit.CustomStatusChanged ? 1 : 0, commit.CustomStatus, id);
             }
 
             var deleteMessage = w.Statement("DELETE FROM messages WHERE id = $id");
