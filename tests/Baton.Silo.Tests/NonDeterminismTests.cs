@@ -22,7 +22,8 @@ public sealed class NonDeterminismTests
         try
         {
             await using var after = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(clock));
-            Assert.Equal(WorkflowRuntimeStatus.Running, (await after.Client.GetStatusAsync(id))!.RuntimeStatus);
+            // Recovery may replay the instance (and find the change) as soon as the silo starts, or its timer may: either way
+            // the step is named and the new code's activity is never scheduled.
             clock.Advance(TimeSpan.FromSeconds(1));
             var status = await after.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 

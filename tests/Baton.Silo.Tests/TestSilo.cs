@@ -1,36 +1,31 @@
 using Baton.Grains.Storage;
 using Baton.Samples;
 using Baton.Silo.Hosting;
+using Baton.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Hosting;
 using Orleans.Runtime;
 
 namespace Baton.Silo.Tests;
 
-/// <summary>A real silo on a SQLite file of its own (or a given one), with the samples and test workflows registered.</summary>
+/// <summary>One real silo (a one-silo <see cref="BatonTestCluster"/>) on a SQLite file of its own or a given one, with the samples and test workflows registered.</summary>
 public sealed class TestSilo : IAsyncDisposable
 {
-    private readonly IHost _host;
-    private readonly string? _ownedDirectory;
+    private readonly BatonTestCluster _cluster;
 
-    private TestSilo(IHost host, string databasePath, string? ownedDirectory)
+    private TestSilo(BatonTestCluster cluster)
     {
-        _host = host;
-        DatabasePath = databasePath;
-        _ownedDirectory = ownedDirectory;
+        _cluster = cluster;
     }
 
-    public string DatabasePath { get; }
+    public string DatabasePath => _cluster.DatabasePath;
 
-    public IWorkflowClient Client => _host.Services.GetRequiredService<IWorkflowClient>();
+    public IWorkflowClient Client => _cluster.Client;
 
-    internal IServiceProvider Services => _host.Services;
+    internal IServiceProvider Services => _cluster.Silos[0].Services;
 
-    internal IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+    internal IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    internal IWorkflowStore Store => _host.Services.GetRequiredService<IWorkflowStore>();
+    internal IWorkflowStore Store => Services.GetRequiredService<IWorkflowStore>();
 
     /// <summary>How many workflow grains are active on this silo now.</summary>
     internal async Task<int> ActiveInstancesAsync()
@@ -42,93 +37,52 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Has Orleans collect every idle activation now, as it would after the idle timeout.</summary>
     internal Task CollectIdleAsync() => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-    public static string NewDatabasePath() =>
-        Path.Combine(Path.GetTempPath(), "baton-tests", Guid.NewGuid().ToString("N"), "baton.db");
+    public static string NewDatabasePath() => BatonTestCluster.NewDatabasePath();
 
     /// <summary>Starts a silo; with <paramref name="databasePath"/> it opens that file (and leaves it behind on dispose).</summary>
     public static async Task<TestSilo> StartAsync(
         string? databasePath = null,
         Action<BatonOptions>? options = null,
         Action<BatonBuilder>? register = null,
-        Action<IServiceCollection>? services = null)
-    {
-        var owned = databasePath is null;
-        databasePath ??= NewDatabasePath();
-        var host = Build(databasePath, options, register, services);
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        Action<IServiceCollection>? services = null) =>
+        new(await BatonTestCluster.StartAsync(Options(databasePath, options, register, services)));
 
-        return new TestSilo(host, databasePath, owned ? Path.GetDirectoryName(databasePath) : null);
-    }
-
-    public static IHost Build(string databasePath, Action<BatonOptions>? options = null, Action<BatonBuilder>? register = null, Action<IServiceCollection>? services = null)
+    /// <summary>The test silos' options: the samples and test workflows registered, and the given additions.</summary>
+    public static BatonTestClusterOptions Options(
+        string? databasePath = null,
+        Action<BatonOptions>? options = null,
+        Action<BatonBuilder>? register = null,
+        Action<IServiceCollection>? services = null,
+        int silos = 1) => new()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddFilter("Baton", LogLevel.Warning);
-        BatonBuilder baton = null!;
-        builder.UseOrleans(silo =>
+        InitialSilos = silos,
+        DatabasePath = databasePath,
+        Baton = options,
+        Register = baton =>
         {
-            silo.UseLocalhostClustering(LoopbackPorts.Next(), 0);
-            baton = silo.AddBaton(o =>
+            baton.AddSampleWorkflows()
+                .AddWorkflow<CatchingWorkflow>()
+                .AddWorkflow<UncaughtFailureWorkflow>()
+                .AddWorkflow<UnknownActivityWorkflow>()
+                .AddWorkflow<StepWorkflow>()
+                .AddWorkflow<TimerThenActivityWorkflow>()
+                .AddWorkflow<ChangingWorkflow>()
+                .AddActivity<FailingActivity>()
+                .AddActivity<Echo>()
+                .AddFeatureWorkflows();
+            register?.Invoke(baton);
+        },
+        Services = collection =>
+        {
+            services?.Invoke(collection);
+            if (collection.Any(d => d.ImplementationInstance is ManualTimeProvider))
             {
-                o.PollInterval = TimeSpan.FromMilliseconds(200);
-                o.RecoveryInterval = TimeSpan.FromSeconds(1);
-                options?.Invoke(o);
-            })
-            .UseSqliteStore(s => s.Path = databasePath)
-            .AddSampleWorkflows()
-            .AddWorkflow<CatchingWorkflow>()
-            .AddWorkflow<UncaughtFailureWorkflow>()
-            .AddWorkflow<UnknownActivityWorkflow>()
-            .AddWorkflow<StepWorkflow>()
-            .AddWorkflow<TimerThenActivityWorkflow>()
-            .AddWorkflow<ChangingWorkflow>()
-            .AddActivity<FailingActivity>()
-            .AddActivity<Echo>()
-            .AddFeatureWorkflows();
-        });
-        register?.Invoke(baton);
-        services?.Invoke(builder.Services);
-        if (builder.Services.Any(d => d.ImplementationInstance is ManualTimeProvider))
-        {
-            // Reminders run on Orleans' own clock, which a manual clock cannot move: under one, every wait is a timer in
-            // memory that the test's clock drives. The reminder path has tests of its own, on real time.
-            builder.Services.PostConfigure<BatonOptions>(o => o.ReminderThreshold = TimeSpan.FromDays(3650));
-        }
-
-        return builder.Build();
-    }
-
-    /// <summary>Stops the silo gracefully without deleting the file.</summary>
-    public async Task StopAsync() => await _host.StopAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _host.StopAsync();
-        }
-        finally
-        {
-            _host.Dispose();
-            if (_ownedDirectory is not null)
-            {
-                try
-                {
-                    Directory.Delete(_ownedDirectory, recursive: true);
-                }
-                catch (IOException)
-                {
-                }
+                // Reminders run on Orleans' own clock, which a manual clock cannot move: under one, every wait is a timer in
+                // memory that the test's clock drives. The reminder path has tests of its own, on real time.
+                collection.PostConfigure<BatonOptions>(o => o.ReminderThreshold = TimeSpan.FromDays(3650));
             }
-        }
-    }
+        },
+    };
+
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 }

@@ -103,7 +103,18 @@ internal static class SqliteSchema
     /// <returns>The cluster's callback secret.</returns>
     public static byte[] Ensure(SqliteConnection connection, string location)
     {
+        // An immediate transaction takes the write lock before the first read: silos that open a new file at the same
+        // time create its schema once, and the others find it made.
+        using var transaction = connection.BeginTransaction();
+        var secret = Ensure(connection, transaction, location);
+        transaction.Commit();
+        return secret;
+    }
+
+    private static byte[] Ensure(SqliteConnection connection, SqliteTransaction transaction, string location)
+    {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
         var tables = new HashSet<string>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
@@ -116,8 +127,8 @@ internal static class SqliteSchema
 
         if (tables.Count == 0)
         {
-            CreateSchema(connection);
-            return ReadSecret(connection, location);
+            CreateSchema(connection, transaction);
+            return ReadSecret(connection, transaction, location);
         }
 
         if (!tables.Contains("baton_meta"))
@@ -151,21 +162,21 @@ internal static class SqliteSchema
             throw new StoreIncompatibleException(location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {Version}.");
         }
 
-        return ReadSecret(connection, location);
+        return ReadSecret(connection, transaction, location);
     }
 
-    private static byte[] ReadSecret(SqliteConnection connection, string location)
+    private static byte[] ReadSecret(SqliteConnection connection, SqliteTransaction transaction, string location)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT value FROM baton_meta WHERE key = 'callback_secret'";
         return command.ExecuteScalar() is string secret
             ? Convert.FromBase64String(secret)
             : throw new StoreIncompatibleException(location, "the baton_meta table has no callback_secret.");
     }
 
-    private static void CreateSchema(SqliteConnection connection)
+    private static void CreateSchema(SqliteConnection connection, SqliteTransaction transaction)
     {
-        using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = SqliteSchema.Create;
@@ -179,7 +190,5 @@ internal static class SqliteSchema
         command.Parameters.AddWithValue("$app", Application);
         command.Parameters.AddWithValue("$version", Version.ToString(CultureInfo.InvariantCulture));
         command.ExecuteNonQuery();
-
-        transaction.Commit();
     }
 }

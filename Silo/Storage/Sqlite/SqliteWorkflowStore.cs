@@ -65,9 +65,10 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
         {
             connection = new SqliteConnection(_writeConnectionString);
             connection.Open();
+            // First, so that the journal switch and the schema check wait for another silo opening the same file.
+            Pragma(connection, "PRAGMA busy_timeout=10000");
             Pragma(connection, "PRAGMA journal_mode=WAL");
             Pragma(connection, _options.Durability == SqliteDurability.Synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-            Pragma(connection, "PRAGMA busy_timeout=10000");
             Pragma(connection, "PRAGMA foreign_keys=OFF");
             ClusterSecret = SqliteSchema.Ensure(connection, Location);
         }

@@ -1,0 +1,118 @@
+using Baton.History;
+using Baton.TestingHost;
+using Xunit.Abstractions;
+
+namespace Baton.Silo.Tests;
+
+public sealed class MultiSiloTests(ITestOutputHelper output)
+{
+    private const int Workflows = 300;
+    private const int Items = 5;
+    private const int SumOfSquares = 1 + 4 + 9 + 16 + 25;
+
+    [Fact]
+    public async Task ThreeSilos_OneKilledMidFlight_EveryWorkflowCompletesOnce()
+    {
+        await using var cluster = await BatonTestCluster.StartAsync(TestSilo.Options(
+            silos: 3,
+            register: b => b.AddWorkflow<ClusterWorkflow>().AddActivity<SlowSquare>()));
+        var silos = cluster.Silos;
+        Assert.Equal(3, silos.Count);
+
+        var victim = silos[1];
+        var survivors = new[] { silos[0], silos[2] };
+
+        // Starts spread over the three silos (as a load balancer would spread them) and, from the kill on, over the two
+        // that stay; half the events are raised at once, the other half after the kill. The kill comes while starts are
+        // still arriving and a fifth of the activities have run: instances mid-flight on every silo, activities running
+        // on the victim.
+        var ids = new List<string>();
+        var killed = false;
+        var running = 0L;
+        var heldByVictim = 0L;
+        async Task KillAsync()
+        {
+            running = (await survivors[0].Client.CountByStatusAsync(new WorkflowQuery())).GetValueOrDefault(WorkflowRuntimeStatus.Running);
+            heldByVictim = await Db.ScalarAsync(cluster.DatabasePath, "SELECT count(*) FROM work_items WHERE lease_owner = $id", victim.Address.ToParsableString());
+            await cluster.KillSiloAsync(victim);
+            killed = true;
+        }
+
+        for (var i = 0; i < Workflows; i++)
+        {
+            if (!killed && Probe.Count(SlowSquare.Total) >= Workflows * Items / 5)
+            {
+                await KillAsync();
+            }
+
+            var client = killed ? survivors[i % 2].Client : silos[i % 3].Client;
+            ids.Add(await client.StartAsync(nameof(ClusterWorkflow), new ClusterOrder(Items, 100 + i % 5 * 200)));
+            if (i % 2 == 0)
+            {
+                await client.RaiseEventAsync(ids[i], "bonus", i);
+            }
+        }
+
+        if (!killed)
+        {
+            await Eventually.WaitUntil(() => Task.FromResult(Probe.Count(SlowSquare.Total) >= Workflows * Items / 5), TimeSpan.FromSeconds(60));
+            await KillAsync();
+        }
+
+        Assert.True(heldByVictim > 0, "The kill found no activity claimed by the victim, so it tested nothing.");
+        for (var i = 1; i < Workflows; i += 2)
+        {
+            await survivors[0].Client.RaiseEventAsync(ids[i], "bonus", i);
+        }
+
+        for (var i = 0; i < Workflows; i++)
+        {
+            var status = await cluster.WaitForStatusAsync(ids[i], WorkflowRuntimeStatus.Completed, TimeSpan.FromSeconds(90));
+            Assert.Equal(SumOfSquares + i, status.ReadOutput<int>());
+        }
+
+        foreach (var id in ids)
+        {
+            AssertNoEventTwice(id, (await survivors[0].Client.GetStatusAsync(id, includeHistory: true))!.History!);
+            for (var index = 1; index <= Items; index++)
+            {
+                Assert.True(Probe.Count(SlowSquare.Key(id, index)) >= 1, $"{id}: square {index} never ran");
+            }
+        }
+
+        var executions = Executions(ids);
+
+        output.WriteLine(
+            $"{Workflows} workflows over 3 silos; {victim.Name} killed with {running} running and {heldByVictim} activities claimed: all completed; " +
+            $"{executions} activity executions for {Workflows * Items} activities ({executions - Workflows * Items} re-executions).");
+    }
+
+    [Fact]
+    public async Task ActivityOnAQueueNoSiloServes_WaitsAndRunsOnTheSiloThatJoinsServingIt()
+    {
+        await using var cluster = await BatonTestCluster.StartAsync(TestSilo.Options(
+            register: b => b.AddWorkflow<GpuWorkflow>().AddActivity<WhereAmI>()));
+        var id = await cluster.Client.StartAsync(nameof(GpuWorkflow), "tensor");
+        await Eventually.WaitUntil(async () =>
+            (await cluster.Client.GetStatusAsync(id, includeHistory: true))!.History!.OfType<ActivityScheduled>().Any());
+
+        // No silo serves "gpu" yet: the work item waits in the store, unclaimed, until one joins that serves it.
+        var gpu = await cluster.AddSiloAsync(o => o.ActivityQueues = ["default", "gpu"]);
+        var status = await cluster.WaitForStatusAsync(id, WorkflowRuntimeStatus.Completed);
+
+        Assert.Equal(gpu.Address.ToString(), status.ReadOutput<string>());
+    }
+
+    private static int Executions(IEnumerable<string> ids) =>
+        ids.Sum(id => Enumerable.Range(1, Items).Sum(index => Probe.Count(SlowSquare.Key(id, index))));
+
+    private static void AssertNoEventTwice(string id, IReadOnlyList<HistoryEvent> history)
+    {
+        var steps = history.OfType<IStepEvent>().GroupBy(e => (e.GetType(), e.StepId)).Where(g => g.Count() > 1).ToList();
+        Assert.True(steps.Count == 0, $"{id}: recorded twice: {string.Join(", ", steps.Select(g => g.Key))}");
+        var answers = history.OfType<IStepAnswer>().GroupBy(e => e.StepId).Where(g => g.Count() > 1).ToList();
+        Assert.True(answers.Count == 0, $"{id}: answered twice: {string.Join(", ", answers.Select(g => g.Key))}");
+        Assert.Single(history, e => e is EventRaised);
+        Assert.Single(history, e => e is WorkflowCompleted);
+    }
+}
