@@ -1,3 +1,4 @@
+using Baton.Client;
 using Baton.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -50,6 +51,8 @@ public sealed class BatonTestCluster : IAsyncDisposable
             options.Register?.Invoke(baton);
         });
 
+        builder.ConfigureClient(client => client.AddBatonClusterClient());
+
         // After Orleans' and Baton's registrations, so that a service given here (a manual clock) replaces theirs.
         builder.ConfigureSiloHost((_, host) => options.Services?.Invoke(host.Services));
         _cluster = builder.Build();
@@ -75,6 +78,9 @@ public sealed class BatonTestCluster : IAsyncDisposable
 
     /// <summary>An Orleans cluster client connected to the silos, as another service would connect.</summary>
     public IClusterClient ClusterClient => _cluster.Client;
+
+    /// <summary>The workflow client of a service outside the silos, over <see cref="ClusterClient"/>.</summary>
+    public IWorkflowClient RemoteClient => _cluster.Client.ServiceProvider.GetRequiredService<IWorkflowClient>();
 
     /// <summary>A new file path for <see cref="BatonTestClusterOptions.DatabasePath"/> in a folder of its own.</summary>
     public static string NewDatabasePath() =>

@@ -1,6 +1,8 @@
 namespace Baton;
 
 /// <summary>The lifecycle state of a workflow instance.</summary>
+[GenerateSerializer]
+[Alias("Baton.WorkflowRuntimeStatus")]
 public enum WorkflowRuntimeStatus
 {
     /// <summary>Accepted, not yet run.</summary>

@@ -1,6 +1,8 @@
 namespace Baton;
 
 /// <summary>The root of every exception Baton throws on purpose; catch a sealed subclass to handle one case.</summary>
+[GenerateSerializer]
+[Alias("Baton.BatonException")]
 public abstract class BatonException : Exception
 {
     /// <summary>Creates the exception.</summary>

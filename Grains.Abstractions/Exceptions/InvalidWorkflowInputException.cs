@@ -1,6 +1,8 @@
 namespace Baton;
 
 /// <summary>A workflow's input does not deserialise to the type the workflow declares, or fails its validation rules.</summary>
+[GenerateSerializer]
+[Alias("Baton.InvalidWorkflowInputException")]
 public sealed class InvalidWorkflowInputException : BatonException
 {
     /// <summary>Creates the exception for an input that does not deserialise.</summary>
@@ -30,17 +32,23 @@ public sealed class InvalidWorkflowInputException : BatonException
     }
 
     /// <summary>The workflow being started.</summary>
+    [Id(0)]
     public string WorkflowName { get; }
 
     /// <summary>The declared input type, when known in this process (null when the error came over HTTP).</summary>
+    // The type stays on the side that threw; its name travels.
+    [field: NonSerialized]
     public Type? ExpectedType { get; }
 
     /// <summary>The declared input type's name.</summary>
+    [Id(1)]
     public string ExpectedTypeName { get; }
 
     /// <summary>What is wrong with the input.</summary>
+    [Id(2)]
     public string Reason { get; }
 
     /// <summary>The validation errors by field (empty when the input did not deserialise at all).</summary>
+    [Id(3)]
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 }

@@ -1,3 +1,5 @@
+using Baton.Serialization;
+using Orleans.Serialization;
 using Baton.Grains;
 using Baton.Grains.Registry;
 using Baton.Grains.Runtime;
@@ -44,6 +46,7 @@ public static class BatonSiloBuilderExtensions
             services.AddOptions<GrainCollectionOptions>().Configure<IOptions<BatonOptions>>((collection, baton) =>
                 collection.ClassSpecificCollectionAge[typeof(WorkflowGrain).FullName!] = baton.Value.IdleTimeout);
             silo.AddReminders();
+            services.AddSerializer(serializer => serializer.AddBatonWireTypes());
         }
 
         if (configure is not null)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 
 namespace Baton.Client.Tests;
 
-/// <summary>The API host on a real Kestrel server on a loopback port, with API keys for a reader and an operator.</summary>
+/// <summary>The API host on a real Kestrel server on a loopback port, with API keys for a reader and an operator, and an Orleans gateway.</summary>
 public sealed class KestrelApiFactory : WebApplicationFactory<Program>
 {
     public const string ReaderKey = "client-tests-reader-key-0123456789";
@@ -20,6 +20,9 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
         UseKestrel(0);
         StartServer();
     }
+
+    /// <summary>The node's Orleans gateway port on loopback, for cluster clients.</summary>
+    public int GatewayPort { get; } = FreePort();
 
     /// <summary>The server's real address, for example http://127.0.0.1:41234/.</summary>
     public Uri Address => ClientOptions.BaseAddress;
@@ -34,7 +37,7 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Baton:DataDirectory", _dataDirectory);
         builder.UseSetting("Baton:PollInterval", "00:00:00.200");
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", "0");
+        builder.UseSetting("Orleans:GatewayPort", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Baton:Api:Access:ApiKeys:0:Hash", ApiKeyHash.Compute(ReaderKey));
         builder.UseSetting("Baton:Api:Access:ApiKeys:0:Role", "Reader");
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Hash", ApiKeyHash.Compute(OperatorKey));

@@ -92,7 +92,7 @@ public sealed class MultiSiloTests(ITestOutputHelper output)
     {
         await using var cluster = await BatonTestCluster.StartAsync(TestSilo.Options(
             register: b => b.AddWorkflow<GpuWorkflow>().AddActivity<WhereAmI>()));
-        var id = await cluster.Client.StartAsync(nameof(GpuWorkflow), "tensor");
+        var id = await cluster.RemoteClient.StartAsync(nameof(GpuWorkflow), "tensor");
         await Eventually.WaitUntil(async () =>
             (await cluster.Client.GetStatusAsync(id, includeHistory: true))!.History!.OfType<ActivityScheduled>().Any());
 

@@ -1,0 +1,155 @@
+using Baton.Samples;
+
+namespace Baton.Client.Tests;
+
+/// <summary>
+/// What every <see cref="IWorkflowClient"/> a service can use must do alike: the HTTP client and the Orleans cluster
+/// client each run these against a real node.
+/// </summary>
+public abstract class WorkflowClientContract
+{
+    /// <summary>The client under test, with operator rights.</summary>
+    protected abstract IWorkflowClient Client { get; }
+
+    /// <summary>A client of the same kind whose long waits are split into calls of <paramref name="interval"/>.</summary>
+    protected abstract IWorkflowClient LongPollClient(TimeSpan interval);
+
+    [Fact]
+    public async Task TypedHandle_StartRaiseAndGetResult_UsesTheWorkflowsOwnTypes()
+    {
+        var order = Client.GetWorkflow<OrderApproval>("client-order-1");
+
+        await order.StartAsync(new OrderRequest { CustomerEmail = "ann@example.com", Amount = 2500m, Lines = [new OrderLine { Sku = "A-1", Quantity = 3 }] });
+        await WaitUntilAsync(async () => (await order.GetStatusAsync())?.ReadCustomStatus<string>() == "awaiting-approval");
+        await order.RaiseEventAsync("approval", new ApprovalDecision(true, "bob"));
+        string result = await order.GetResultAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("placed 3 item(s) for ann@example.com, total 2500", result);
+        var status = await order.GetStatusAsync(includeHistory: true);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status!.RuntimeStatus);
+        Assert.Equal("approved", status.ReadCustomStatus<string>());
+        Assert.Contains(status.History!, e => e is Baton.History.EventRaised);
+        Assert.Equal(2500m, Baton.Serialization.BatonJson.Deserialize<OrderRequest>(status.Input)!.Amount);
+    }
+
+    [Fact]
+    public async Task WaitForCompletion_LongPollsAcrossSeveralRequests_UntilTheInstanceFinishes()
+    {
+        var client = LongPollClient(TimeSpan.FromSeconds(1));
+        await client.StartAsync(nameof(Gate), "g", new StartWorkflowOptions { InstanceId = "client-longpoll" });
+        var waiting = client.WaitForCompletionAsync("client-longpoll", TimeSpan.FromSeconds(60));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.WaitForCompletionAsync("client-longpoll", TimeSpan.FromSeconds(1.5)));
+        Assert.False(waiting.IsCompleted);
+        await client.RaiseEventAsync("client-longpoll", "open", "now");
+
+        var status = await waiting;
+        Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+        Assert.Equal("g:now", status.ReadOutput<string>());
+    }
+
+    [Fact]
+    public async Task Errors_AreTheSameTypedExceptionsAsInProcess()
+    {
+        await Assert.ThrowsAsync<WorkflowNotRegisteredException>(() => Client.StartAsync("NoSuchWorkflow", 1));
+        var input = await Assert.ThrowsAsync<InvalidWorkflowInputException>(() => Client.StartAsync(nameof(SquareSum), "ten"));
+        Assert.Equal("Int32", input.ExpectedTypeName);
+        await Assert.ThrowsAsync<InvalidInstanceIdException>(() => Client.StartAsync(nameof(SquareSum), 1, new StartWorkflowOptions { InstanceId = "bad\nid" }));
+
+        await Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-errors" });
+        Assert.Equal("client-errors", await Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-errors" }));
+        var taken = await Assert.ThrowsAsync<InstanceAlreadyExistsException>(() =>
+            Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-errors", IfExists = InstanceIdReusePolicy.Fail }));
+        Assert.Equal("client-errors", taken.InstanceId);
+        await Client.WaitForCompletionAsync("client-errors", TimeSpan.FromSeconds(30));
+
+        var finished = await Assert.ThrowsAsync<InvalidInstanceStateException>(() => Client.RaiseEventAsync("client-errors", "x"));
+        Assert.Equal(WorkflowRuntimeStatus.Completed, finished.Status);
+        Assert.Equal("raise an event", finished.Operation);
+        Assert.Null(await Client.GetStatusAsync("client-nobody"));
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => Client.WaitForCompletionAsync("client-nobody", TimeSpan.FromSeconds(5)));
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => Client.TerminateAsync("client-nobody"));
+        await Assert.ThrowsAsync<InvalidCallbackTokenException>(() => Client.CompleteCallbackAsync("forged"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.ListAsync(new WorkflowQuery { PageSize = 0 }));
+    }
+
+    [Fact]
+    public async Task TypedHandle_FailedWorkflow_ThrowsWorkflowFailedException()
+    {
+        var handle = Client.GetWorkflow<Explodes>("client-explodes");
+        await handle.StartAsync("kaboom");
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => handle.GetResultAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, failure.Status);
+        Assert.Contains("kaboom", failure.Failure!.Message);
+    }
+
+    [Fact]
+    public async Task ListCountAndPurge_PageThroughFiltersAndDeleteFinished()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Client.StartAsync(nameof(SquareSum), 1, new StartWorkflowOptions { InstanceId = $"client-list-{i}" });
+            await Client.WaitForCompletionAsync($"client-list-{i}", TimeSpan.FromSeconds(30));
+        }
+
+        var ids = new List<string>();
+        var query = new WorkflowQuery { InstanceIdPrefix = "client-list-", Statuses = [WorkflowRuntimeStatus.Completed], PageSize = 2 };
+        do
+        {
+            var page = await Client.ListAsync(query);
+            ids.AddRange(page.Items.Select(s => s.InstanceId));
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+        while (query.ContinuationToken is not null);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"client-list-{i}").Order(), ids.Order());
+        var counts = await Client.CountByStatusAsync(new WorkflowQuery { InstanceIdPrefix = "client-list-" });
+        Assert.Equal(5, counts[WorkflowRuntimeStatus.Completed]);
+
+        await Client.PurgeAsync("client-list-0");
+        Assert.Equal(4, await Client.PurgeAsync(new PurgeQuery { InstanceIdPrefix = "client-list-" }));
+        Assert.Empty((await Client.ListAsync(new WorkflowQuery { InstanceIdPrefix = "client-list-" })).Items);
+    }
+
+    [Fact]
+    public async Task Controls_SuspendResumeTerminateRestart()
+    {
+        var id = await Client.StartAsync(nameof(Gate), "c", new StartWorkflowOptions { InstanceId = "client-controls" });
+        await WaitUntilAsync(async () => (await Client.GetStatusAsync(id))?.RuntimeStatus == WorkflowRuntimeStatus.Running);
+
+        await Client.SuspendAsync(id, "pause");
+        await WaitUntilAsync(async () => (await Client.GetStatusAsync(id))?.RuntimeStatus == WorkflowRuntimeStatus.Suspended);
+        await Assert.ThrowsAsync<InvalidInstanceStateException>(() => Client.SuspendAsync(id));
+        await Client.ResumeAsync(id);
+        await Client.TerminateAsync(id, "enough");
+
+        var terminated = await Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, terminated.RuntimeStatus);
+        Assert.Equal("enough", terminated.StatusReason);
+        await Assert.ThrowsAsync<InvalidInstanceStateException>(() => Client.RewindAsync(id));
+
+        var copy = await Client.RestartAsync(id, newInstanceId: true);
+        Assert.NotEqual(id, copy);
+        Assert.Equal(WorkflowRuntimeStatus.Running, (await WaitForStatusAsync(copy, WorkflowRuntimeStatus.Running)).RuntimeStatus);
+        await Client.TerminateAsync(copy);
+    }
+
+    private async Task<WorkflowStatus> WaitForStatusAsync(string id, WorkflowRuntimeStatus expected)
+    {
+        WorkflowStatus? status = null;
+        await WaitUntilAsync(async () => (status = await Client.GetStatusAsync(id))?.RuntimeStatus == expected);
+        return status!;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition was not met in time.");
+            await Task.Delay(20);
+        }
+    }
+}
