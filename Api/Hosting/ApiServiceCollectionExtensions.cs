@@ -5,7 +5,9 @@ using Baton.Api.Http;
 using Baton.Api.Routes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Baton.Silo.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace Baton.Api.Hosting;
 
@@ -65,6 +67,12 @@ public static class ApiServiceCollectionExtensions
         app.MapCallbacks();
         app.MapWorkflowStarters();
         app.MapEvents();
+        if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true))
+        {
+            // Orleans' own view of silos, grains and calls; Baton's access control guards it like any reading route.
+            app.MapOrleansDashboard(routePrefix: "/orleans").RequireAuthorization(AccessPolicies.Read);
+        }
+
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 
 namespace Baton.Silo.Hosting;
@@ -11,11 +12,15 @@ public static class BatonNodeExtensions
     /// <summary>The configuration key of the folder holding the SQLite file <c>baton.db</c>. Default: <c>data</c>.</summary>
     public const string DataDirectoryKey = "Baton:DataDirectory";
 
+    /// <summary>The key, in the <c>Orleans</c> section, that turns the silo's Orleans dashboard reporting off.</summary>
+    public const string DashboardKey = "Dashboard";
+
     /// <summary>
     /// Makes the host an Orleans silo with Baton on a SQLite store in <see cref="DataDirectoryKey"/>, the sample workflows
     /// registered, and localhost clustering. Baton's options bind from the <c>Baton</c> section; Orleans' from the
     /// <c>Orleans</c> section: <c>SiloPort</c> (default 11111), <c>GatewayPort</c> (default 30000; 0 for none),
-    /// <c>ClusterId</c> and <c>ServiceId</c> (default <c>baton</c>).
+    /// <c>ClusterId</c> and <c>ServiceId</c> (default <c>baton</c>), and <c>Dashboard</c> (default true: the silo reports
+    /// to the Orleans dashboard, which the API node serves at <c>/orleans</c>).
     /// </summary>
     /// <param name="host">The host builder.</param>
     /// <returns>The builder, to register more workflows and activities.</returns>
@@ -39,6 +44,10 @@ public static class BatonNodeExtensions
                 .AddBaton(options => configuration.GetSection("Baton").Bind(options))
                 .UseSqliteStore(store => store.Path = Path.Combine(dataDirectory, "baton.db"))
                 .AddSampleWorkflows();
+            if (orleans.GetValue(DashboardKey, true))
+            {
+                silo.AddDashboard();
+            }
         });
         return baton!;
     }

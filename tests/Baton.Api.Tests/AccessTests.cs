@@ -90,6 +90,23 @@ public sealed class AccessTests : IClassFixture<SecuredApiFactory>
         Assert.Equal(HttpStatusCode.NotFound, (await WithKey(SecuredApiFactory.ReaderKey).GetAsync($"{Prefix}/instances/acl-bad-{defect}")).StatusCode);
     }
 
+    [Fact]
+    public async Task OrleansDashboard_IsServedAtOrleans_BehindTheSameAccessControl()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.CreateClient().GetAsync("/orleans")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.CreateClient().GetAsync("/orleans/DashboardCounters")).StatusCode);
+
+        var reader = WithKey(SecuredApiFactory.ReaderKey);
+        var page = await reader.GetAsync("/orleans");
+        var counters = await reader.GetAsync("/orleans/DashboardCounters");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Orleans", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, counters.StatusCode);
+        Assert.StartsWith("{\"hosts\":", await counters.Content.ReadAsStringAsync());
+    }
+
     private HttpClient WithKey(string key)
     {
         var http = _factory.CreateClient();
