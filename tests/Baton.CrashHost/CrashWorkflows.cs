@@ -70,11 +70,18 @@ public sealed class ExecutionLog(string path)
 {
     private readonly Lock _lock = new();
 
+    /// <summary>When this process first recorded an execution (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
+    public long FirstRecorded { get; private set; }
+
     public void Record(string line)
     {
         lock (_lock)
         {
             File.AppendAllText(path, line + "\n");
+            if (FirstRecorded == 0)
+            {
+                FirstRecorded = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
         }
     }
 

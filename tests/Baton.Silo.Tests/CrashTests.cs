@@ -2,11 +2,14 @@ using System.Diagnostics;
 using Baton.CrashHost;
 using Baton.History;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Xunit.Abstractions;
 
 namespace Baton.Silo.Tests;
 
 /// <summary>Kills a silo process with SIGKILL mid-flight and proves a new silo on the same file loses and duplicates nothing.</summary>
-public sealed class CrashTests
+public sealed class CrashTests(ITestOutputHelper output)
 {
     private const int Instances = 200;
     private const int StepsPerInstance = 6;
@@ -29,10 +32,16 @@ public sealed class CrashTests
         var finishedBeforeKill = CountFinished(db);
         Assert.True(finishedBeforeKill < Instances, $"All {Instances} instances finished before the kill; the test proves nothing.");
 
-        await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
+        // Ready is the silo turning active, when recovery starts; StartAsync returns later, after the test cluster's client.
+        var ready = new ActiveStageClock();
+        await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log), services: s => s.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(ready));
+        var executions = silo.Services.GetRequiredService<ExecutionLog>();
+        await Eventually.WaitUntil(() => Task.FromResult(executions.FirstRecorded != 0), TimeSpan.FromSeconds(60));
+        var firstResumedStep = Stopwatch.GetElapsedTime(ready.Timestamp, executions.FirstRecorded);
         await Eventually.WaitUntil(async () =>
             (await silo.Client.ListAsync(new WorkflowQuery { Statuses = [WorkflowRuntimeStatus.Completed], PageSize = 1000 })).Items.Count == Instances,
             TimeSpan.FromSeconds(120));
+        var allDone = Stopwatch.GetElapsedTime(ready.Timestamp);
 
         for (var k = 0; k < Instances; k++)
         {
@@ -42,11 +51,15 @@ public sealed class CrashTests
             AssertNoStepRecordedTwice(status);
         }
 
-        var executions = ExecutionLog.Read(log).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(Instances * StepsPerInstance, executions.Count);
-        Assert.All(executions, e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
-        Assert.All(executedBeforeKill.Distinct(), e => Assert.True(executions[e] <= 2));
-        Assert.True(executions.Values.Sum() > executions.Count - 1, "Sanity: every step ran at least once.");
+        var counts = ExecutionLog.Read(log).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Instances * StepsPerInstance, counts.Count);
+        Assert.All(counts, e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
+        Assert.All(executedBeforeKill.Distinct(), e => Assert.True(counts[e] <= 2));
+        Assert.True(counts.Values.Sum() > counts.Count - 1, "Sanity: every step ran at least once.");
+        output.WriteLine(
+            $"Killed with {finishedBeforeKill} of {Instances} finished and {executedBeforeKill.Count} steps run. After the new silo was ready, " +
+            $"the first resumed step ran at {firstResumedStep.TotalMilliseconds:N0} ms and all had finished by {allDone.TotalMilliseconds:N0} ms; " +
+            $"{counts.Values.Sum() - counts.Count} steps ran twice.");
     }
 
     [Fact]
@@ -85,6 +98,19 @@ public sealed class CrashTests
         }
 
         Assert.All(executions.Where(e => !e.Key.StartsWith("flaky/", StringComparison.Ordinal)), e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
+    }
+
+    /// <summary>Records when the silo turns active: the moment it is ready, and recovery starts.</summary>
+    private sealed class ActiveStageClock : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public long Timestamp { get; private set; }
+
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe<ActiveStageClock>(ServiceLifecycleStage.Active, _ =>
+            {
+                Timestamp = Stopwatch.GetTimestamp();
+                return Task.CompletedTask;
+            });
     }
 
     private static void AssertNoStepRecordedTwice(WorkflowStatus status)
