@@ -17,7 +17,7 @@ if (args is ["new-key"])
     return 0;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(BatonNodeExtensions.NodeArguments(args));
 var apiOptions = ApiServiceCollectionExtensions.ReadOptions(builder.Configuration);
 var urls = BindAddressGuard.UrlsOf(builder.Configuration);
 if (BindAddressGuard.Refusal(urls, apiOptions.Access) is { } refusal)

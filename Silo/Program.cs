@@ -14,7 +14,7 @@ internal static class Program
     {
         // --run-samples is a switch, not a setting: kept from configuration, which would read the next argument as its value.
         const string RunSamples = "--run-samples";
-        var builder = Host.CreateApplicationBuilder(args.Where(a => a != RunSamples).ToArray());
+        var builder = Host.CreateApplicationBuilder(BatonNodeExtensions.NodeArguments(args.Where(a => a != RunSamples).ToArray()));
         builder.AddBatonNode();
 
         if (args.Contains(RunSamples))
