@@ -29,3 +29,13 @@ public sealed class FanOut : Workflow<int, long>
         return results.Sum(r => (long)r);
     }
 }
+
+/// <summary>Waits on a durable timer for a day: the unit of the waiting-instances benchmark.</summary>
+public sealed class WaitsADay : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(IWorkflowContext context, int value)
+    {
+        await context.DelayAsync(TimeSpan.FromDays(1));
+        return value;
+    }
+}

@@ -1,92 +1,194 @@
 using System.Diagnostics;
-using System.Globalization;
-using Baton;
-using Baton.Bench;
 using Baton.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
+using static Baton.Bench.Measure;
 
-// Baton's benchmarks, on a fresh SQLite file with the default (synced) durability. Prints one line per
-// figure: bench=<name> value=<number> unit=<unit>. Usage: dotnet run -c Release --project bench/Baton.Bench [-- --quick]
-var quick = args.Contains("--quick");
-var workflows = quick ? 1000 : 10_000;
-var latencyRuns = quick ? 100 : 500;
+namespace Baton.Bench;
 
-var directory = Path.Combine(Path.GetTempPath(), "baton-bench", Guid.NewGuid().ToString("N"));
-var builder = Host.CreateApplicationBuilder();
-builder.Logging.ClearProviders();
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(21111, 0)
-    .AddBaton()
-    .UseSqliteStore(s => s.Path = Path.Combine(directory, "bench.db"))
-    .AddWorkflow<FiveSteps>().AddWorkflow<FanOut>().AddActivity<Increment>());
-
-using var host = builder.Build();
-await host.StartAsync();
-var client = host.Services.GetRequiredService<IWorkflowClient>();
-
-try
+/// <summary>
+/// Baton's benchmarks, on fresh SQLite files with the default (synced) durability. Prints one line per figure:
+/// <c>bench=name value=number unit=unit</c>. Usage: <c>dotnet run -c Release --project bench/Baton.Bench [-- --quick] [--no-http]</c>, or
+/// <c>[-- --waiting N]</c> for the cost of N instances waiting on a one-day timer once they are collected.
+/// </summary>
+internal static class Program
 {
-    // Warm-up: JIT and the SQLite page cache.
-    await RunFiveStepWorkflows(client, 500, 50);
-    await RunOne(client, nameof(FanOut), 1000);
+    private const int InFlight = 50;
 
-    var elapsed = await RunFiveStepWorkflows(client, workflows, 50);
-    Report("five_step_workflows_per_second", workflows / elapsed.TotalSeconds, "workflows/s");
-    Report("activity_steps_per_second", workflows * 5 / elapsed.TotalSeconds, "steps/s");
-
-    var latencies = new List<double>(latencyRuns);
-    for (var i = 0; i < latencyRuns; i++)
+    private static async Task Main(string[] args)
     {
-        latencies.Add((await RunOne(client, nameof(FiveSteps), 0)).TotalMilliseconds);
-    }
-
-    latencies.Sort();
-    Report("five_step_latency_p50", Percentile(latencies, 0.50), "ms");
-    Report("five_step_latency_p95", Percentile(latencies, 0.95), "ms");
-
-    Report("fan_out_1000", (await RunOne(client, nameof(FanOut), 1000)).TotalMilliseconds, "ms");
-    Report("fan_out_10000", (await RunOne(client, nameof(FanOut), 10_000)).TotalMilliseconds, "ms");
-}
-finally
-{
-    await host.StopAsync();
-    Directory.Delete(directory, recursive: true);
-}
-
-static async Task<TimeSpan> RunFiveStepWorkflows(IWorkflowClient client, int count, int inFlight)
-{
-    var next = 0;
-    var watch = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
-    {
-        while (Interlocked.Increment(ref next) <= count)
+        var quick = args.Contains("--quick");
+        var directory = Path.Combine(Path.GetTempPath(), "baton-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
         {
-            var id = await client.StartAsync(nameof(FiveSteps), 0);
-            var status = await client.WaitForCompletionAsync(id);
-            if (status.ReadOutput<int>() != 5)
+            var commit = SyncedCommitMilliseconds(directory);
+            Report("synced_commit", commit, "ms");
+            // One five-step workflow is six turns in sequence (start, then one per result), each ending in a synced commit.
+            Report("five_step_latency_floor", commit * 6, "ms");
+
+            if (Option(args, "--waiting") is { } waiting)
             {
-                throw new InvalidOperationException($"Instance {id} ended {status.RuntimeStatus} with {status.Output}.");
+                await WaitingAsync(directory, int.Parse(waiting, System.Globalization.CultureInfo.InvariantCulture));
+                return;
+            }
+
+            await InProcessAsync(directory, quick);
+            if (!args.Contains("--no-http"))
+            {
+                await OverHttpAsync(directory, quick);
             }
         }
-    }));
-    return watch.Elapsed;
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task InProcessAsync(string directory, bool quick)
+    {
+        var workflows = quick ? 1000 : 10_000;
+        var builder = Host.CreateApplicationBuilder(BatonNodeExtensions.NodeArguments([]));
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(21111, 0)
+            .AddBaton()
+            .UseSqliteStore(s => s.Path = Path.Combine(directory, "bench.db"))
+            .AddWorkflow<FiveSteps>().AddWorkflow<FanOut>().AddActivity<Increment>());
+
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IWorkflowClient>();
+        var self = Process.GetCurrentProcess();
+        try
+        {
+            // Warm-up: JIT and the SQLite page cache.
+            await Scenarios.RunFiveStepWorkflows(client, 500, InFlight);
+            await Scenarios.RunOne(client, nameof(FanOut), 1000);
+
+            using (var rss = new PeakRss(self))
+            {
+                var cpu = CpuTime(self);
+                var elapsed = await Scenarios.RunFiveStepWorkflows(client, workflows, InFlight);
+                var used = CpuTime(self) - cpu;
+                Report("five_step_workflows_per_second", workflows / elapsed.TotalSeconds, "workflows/s");
+                Report("five_step_cpu_per_workflow", used.TotalMilliseconds / workflows, "ms");
+                Report("activity_steps_per_second", workflows * 5 / elapsed.TotalSeconds, "steps/s");
+                Report("peak_rss_throughput", rss.Megabytes, "MB");
+            }
+
+            var latencies = await Scenarios.Latencies(quick ? 100 : 500, () => Scenarios.RunOne(client, nameof(FiveSteps), 0));
+            Report("five_step_latency_p50", Percentile(latencies, 0.50), "ms");
+            Report("five_step_latency_p95", Percentile(latencies, 0.95), "ms");
+
+            Report("fan_out_1000", (await Scenarios.RunOne(client, nameof(FanOut), 1000)).TotalMilliseconds, "ms");
+            Report("fan_out_10000", (await Scenarios.RunOne(client, nameof(FanOut), 10_000)).TotalMilliseconds, "ms");
+            if (!quick)
+            {
+                Report("fan_out_100000", (await Scenarios.RunOne(client, nameof(FanOut), 100_000)).TotalMilliseconds, "ms");
+            }
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    /// <summary>Starts <paramref name="count"/> instances that wait a day, lets Orleans collect them, and measures what they cost.</summary>
+    private static async Task WaitingAsync(string directory, int count)
+    {
+        var path = Path.Combine(directory, "waiting.db");
+        var builder = Host.CreateApplicationBuilder(BatonNodeExtensions.NodeArguments([]));
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(21111, 0)
+            .AddBaton()
+            .UseSqliteStore(s => s.Path = path)
+            .AddWorkflow<WaitsADay>());
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<IWorkflowClient>();
+        var management = host.Services.GetRequiredService<IGrainFactory>().GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        var self = Process.GetCurrentProcess();
+        try
+        {
+            var next = 0;
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) <= count)
+                {
+                    await client.StartAsync(nameof(WaitsADay), i);
+                }
+            }));
+            Report("waiting_starts_per_second", count / watch.Elapsed.TotalSeconds, "instances/s");
+
+            // Orleans collects idle grains after IdleTimeout; force it now, and wait until none is left.
+            var deadline = DateTime.UtcNow.AddMinutes(10);
+            while (true)
+            {
+                await management.ForceActivationCollection(TimeSpan.Zero);
+                var active = (await management.GetSimpleGrainStatistics())
+                    .Where(g => g.GrainType.Contains("WorkflowGrain", StringComparison.Ordinal)).Sum(g => g.ActivationCount);
+                if (active == 0 || DateTime.UtcNow > deadline)
+                {
+                    Report("waiting_active_grains", active, "grains");
+                    break;
+                }
+
+                await Task.Delay(1000);
+            }
+
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            using (var rss = new PeakRss(self))
+            {
+                Report("waiting_node_rss", rss.Megabytes, "MB");
+            }
+
+            Report("waiting_managed_heap", GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0), "MB");
+            var disk = new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+            Report("waiting_disk_per_instance", disk / (double)count, "bytes");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static async Task OverHttpAsync(string directory, bool quick)
+    {
+        var workflows = quick ? 500 : 3000;
+        using var node = await ApiNode.StartAsync(Path.Combine(directory, "node"), 21180, 21112);
+        using var http = new HttpClient { BaseAddress = node.Address, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new Baton.Client.HttpWorkflowClient(new HttpClient(), new Baton.Client.BatonClientOptions { BaseAddress = node.Address });
+
+        await Scenarios.RunOverRawRoute(http, 300, InFlight);
+        await Scenarios.RunFiveStepWorkflows(client, 300, InFlight, Scenarios.GreetingChain);
+
+        var cpu = CpuTime(node.Process);
+        var elapsed = await Scenarios.RunOverRawRoute(http, workflows, InFlight);
+        var used = CpuTime(node.Process) - cpu;
+        Report("http_route_workflows_per_second", workflows / elapsed.TotalSeconds, "workflows/s");
+        Report("http_route_node_cpu_per_workflow", used.TotalMilliseconds / workflows, "ms");
+
+        cpu = CpuTime(node.Process);
+        elapsed = await Scenarios.RunFiveStepWorkflows(client, workflows, InFlight, Scenarios.GreetingChain);
+        used = CpuTime(node.Process) - cpu;
+        Report("http_client_workflows_per_second", workflows / elapsed.TotalSeconds, "workflows/s");
+        Report("http_client_node_cpu_per_workflow", used.TotalMilliseconds / workflows, "ms");
+
+        var latencies = await Scenarios.Latencies(quick ? 100 : 300, () => Scenarios.RunOverRawRoute(http, 1, 1));
+        Report("http_route_latency_p50", Percentile(latencies, 0.50), "ms");
+        Report("http_route_latency_p95", Percentile(latencies, 0.95), "ms");
+    }
 }
-
-static async Task<TimeSpan> RunOne(IWorkflowClient client, string workflow, int input)
-{
-    var watch = Stopwatch.StartNew();
-    var id = await client.StartAsync(workflow, input);
-    var status = await client.WaitForCompletionAsync(id);
-    var elapsed = watch.Elapsed;
-    return status.RuntimeStatus == WorkflowRuntimeStatus.Completed
-        ? elapsed
-        : throw new InvalidOperationException($"Instance {id} ended {status.RuntimeStatus}: {status.Failure?.Message}");
-}
-
-static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
-
-static void Report(string name, double value, string unit) =>
-    Console.WriteLine(FormattableString.Invariant($"bench={name} value={value:F1} unit={unit}"));
