@@ -56,8 +56,8 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
 
     public Task WakeAsync() => _instance.WakeAsync();
 
-    public Task DeliverActivityResultAsync(ActivityResultMessage result) =>
-        _instance.DeliverAsync(JsonSerializer.Deserialize<HistoryEvent>(result.Event, BatonJson.Options)!);
+    public Task DeliverActivityResultsAsync(ActivityResultMessage[] results) =>
+        _instance.DeliverAsync(Array.ConvertAll(results, r => JsonSerializer.Deserialize<HistoryEvent>(r.Event, BatonJson.Options)!));
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {

@@ -2,6 +2,7 @@ namespace Baton.Grains;
 
 /// <summary>An activity's outcome on its way back to its workflow grain: the history event (completed or failed) as UTF-8 JSON.</summary>
 [GenerateSerializer]
+[Immutable] // Never changed once made: a call within the silo passes it without a copy.
 [Alias("Baton.ActivityResultMessage")]
 public sealed class ActivityResultMessage
 {

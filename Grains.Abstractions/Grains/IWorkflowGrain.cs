@@ -19,9 +19,9 @@ public interface IWorkflowGrain : IGrainWithStringKey
     [Alias("Wake")]
     Task WakeAsync();
 
-    /// <summary>Hands over an activity's result; the call completes once a commit has recorded it.</summary>
-    /// <param name="result">The step and its outcome.</param>
-    /// <returns>A task that completes once the result is durable.</returns>
-    [Alias("ActivityResult")]
-    Task DeliverActivityResultAsync(ActivityResultMessage result);
+    /// <summary>Hands over activity results (those of the instance that finished together); the call completes once a commit has recorded them.</summary>
+    /// <param name="results">The steps and their outcomes.</param>
+    /// <returns>A task that completes once the results are durable.</returns>
+    [Alias("ActivityResults")]
+    Task DeliverActivityResultsAsync(ActivityResultMessage[] results);
 }

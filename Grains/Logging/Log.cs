@@ -35,14 +35,14 @@ internal static partial class Log
     [LoggerMessage(1107, LogLevel.Warning, "Releasing instance {InstanceId} to its reminders failed; recovery may wake it once")]
     public static partial void ReleaseFailed(ILogger logger, string instanceId, Exception exception);
 
-    [LoggerMessage(1200, LogLevel.Error, "Delivering the result of {InstanceId} step {StepId} failed; the work item will run again")]
-    public static partial void ResultDeliveryFailed(ILogger logger, string instanceId, int stepId, Exception exception);
+    [LoggerMessage(1200, LogLevel.Error, "Delivering {Count} result(s) of {InstanceId} (first step {StepId}) failed; their work items will run again")]
+    public static partial void ResultDeliveryFailed(ILogger logger, int count, string instanceId, int stepId, Exception exception);
 
     [LoggerMessage(1201, LogLevel.Error, "Claiming work items failed")]
     public static partial void ClaimFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1202, LogLevel.Warning, "Handing the result of {InstanceId} step {StepId} to its grain failed; it is recorded in the store instead")]
-    public static partial void ResultHandOffFailed(ILogger logger, string instanceId, int stepId, Exception exception);
+    [LoggerMessage(1202, LogLevel.Warning, "Handing {Count} result(s) of {InstanceId} (first step {StepId}) to its grain failed; they are recorded in the store instead")]
+    public static partial void ResultHandOffFailed(ILogger logger, int count, string instanceId, int stepId, Exception exception);
 
     [LoggerMessage(1300, LogLevel.Warning, "Registering the wake-up reminder of instance {InstanceId} failed; recovery will find its timer")]
     public static partial void ReminderFailed(ILogger logger, string instanceId, Exception exception);

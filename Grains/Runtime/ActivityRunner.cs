@@ -27,6 +27,9 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
     private readonly List<Task> _workers = new();
     private Task _poller = Task.CompletedTask;
     private int _outstanding;
+    private ResultHandOff? _handOff;
+
+    private ResultHandOff HandOff => _handOff ??= new ResultHandOff(services, grains, _logger, _stop.Token, count => Interlocked.Add(ref _outstanding, -count));
 
     /// <summary>Work items queued or running here.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
@@ -51,7 +54,8 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         Interlocked.Increment(ref _outstanding);
         if (!_queue.Writer.TryWrite(item))
         {
-            Forget(item);
+            ReleaseCancellation(item);
+            Interlocked.Decrement(ref _outstanding);
         }
     }
 
@@ -72,6 +76,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers.Append(_poller)).ConfigureAwait(false);
+        await HandOff.DrainAsync().ConfigureAwait(false);
     }
 
     private async Task WorkAsync()
@@ -80,45 +85,33 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         {
             await foreach (var item in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
+                HistoryEvent? result = null;
                 try
                 {
-                    var result = await ExecuteAsync(item).ConfigureAwait(false);
-                    if (result is not null)
-                    {
-                        await DeliverAsync(item, result).ConfigureAwait(false);
-                    }
+                    result = await ExecuteAsync(item).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!_stop.IsCancellationRequested)
                 {
-                    Log.ResultDeliveryFailed(_logger, item.InstanceId, item.StepId, ex);
+                    Log.ResultDeliveryFailed(_logger, 1, item.InstanceId, item.StepId, ex);
                 }
                 finally
                 {
-                    Forget(item);
+                    ReleaseCancellation(item);
+                }
+
+                if (result is null)
+                {
+                    Interlocked.Decrement(ref _outstanding);
+                }
+                else
+                {
+                    // Counted as outstanding until a commit has recorded it.
+                    HandOff.Add(item, result);
                 }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-        }
-    }
-
-    /// <summary>Hands the result to the workflow grain; when that fails, records it in the store and wakes the instance.</summary>
-    private async Task DeliverAsync(WorkItem item, HistoryEvent result)
-    {
-        var grain = grains.GetGrain<IWorkflowGrain>(item.InstanceId);
-        try
-        {
-            var message = new ActivityResultMessage { StepId = item.StepId, Event = JsonSerializer.SerializeToUtf8Bytes(result, BatonJson.Options) };
-            await grain.DeliverActivityResultAsync(message).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!_stop.IsCancellationRequested)
-        {
-            Log.ResultHandOffFailed(_logger, item.InstanceId, item.StepId, ex);
-            if (await services.Store.DeliverResultAsync(item, result, services.Time.GetUtcNow().UtcDateTime, CancellationToken.None).ConfigureAwait(false))
-            {
-                await grains.WakeInstanceAsync(item.InstanceId, _logger).ConfigureAwait(false);
-            }
         }
     }
 
@@ -189,14 +182,12 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         }
     }
 
-    private void Forget(WorkItem item)
+    private void ReleaseCancellation(WorkItem item)
     {
         if (_live.TryRemove((item.InstanceId, item.StepId), out var cancel))
         {
             cancel.Dispose();
         }
-
-        Interlocked.Decrement(ref _outstanding);
     }
 
     private async Task PollAsync()

@@ -46,7 +46,8 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         return input.Created;
     }
 
-    public Task DeliverAsync(HistoryEvent result) => RunAsync(new Input(InputKind.Result) { Result = result });
+    /// <summary>Takes activity results into the next turn; completes once a commit has recorded them.</summary>
+    public Task DeliverAsync(IReadOnlyList<HistoryEvent> results) => RunAsync(new Input(InputKind.Result) { Results = results });
 
     /// <summary>Reads the inbox in the store and takes what is due.</summary>
     public Task WakeAsync() => RunAsync(new Input(InputKind.Wake));
@@ -141,8 +142,12 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
                     turn.CreatingStarts.Add(input);
                     break;
                 case InputKind.Result:
-                    turn.ConsumedWorkItems.Add(((IStepAnswer)input.Result!).StepId);
-                    turn.Incoming.Add(input.Result!);
+                    foreach (var answer in input.Results!)
+                    {
+                        turn.ConsumedWorkItems.Add(((IStepAnswer)answer).StepId);
+                        turn.Incoming.Add(answer);
+                    }
+
                     break;
             }
         }
@@ -310,11 +315,10 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     /// </summary>
     private async Task HoldForAnotherHostAsync(List<Input> batch, InstanceActivation activation, DateTime now)
     {
-        foreach (var input in batch.Where(i => i.Kind == InputKind.Result))
+        foreach (var result in batch.Where(i => i.Kind == InputKind.Result).SelectMany(i => i.Results!))
         {
-            var step = ((IStepAnswer)input.Result!).StepId;
-            var item = new WorkItem(InstanceId, step, string.Empty, string.Empty, null, 1);
-            await services.Store.DeliverResultAsync(item, input.Result!, now, CancellationToken.None);
+            var item = new WorkItem(InstanceId, ((IStepAnswer)result).StepId, string.Empty, string.Empty, null, 1);
+            await services.Store.DeliverResultAsync(item, result, now, CancellationToken.None);
         }
 
         if (!activation.StallReported)
@@ -457,7 +461,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
         public string? StartInput { get; init; }
 
-        public HistoryEvent? Result { get; init; }
+        public IReadOnlyList<HistoryEvent>? Results { get; init; }
 
         public bool Created { get; set; }
 
