@@ -32,7 +32,9 @@ public sealed class ApiOptions
 
         if (Access.Jwt is { } jwt)
         {
-            Require(!string.IsNullOrEmpty(jwt.SigningKey) && jwt.SigningKeyBytes.Length >= 32, "Access.Jwt.SigningKey", "must be at least 32 bytes (256 bits) for HS256");
+            Require(string.IsNullOrEmpty(jwt.SigningKey) != string.IsNullOrEmpty(jwt.Authority), "Access.Jwt", "needs either a SigningKey (HS256) or an Authority (OpenID Connect discovery), not both");
+            Require(string.IsNullOrEmpty(jwt.SigningKey) || jwt.SigningKeyBytes.Length >= 32, "Access.Jwt.SigningKey", "must be at least 32 bytes (256 bits) for HS256");
+            Require(string.IsNullOrEmpty(jwt.Authority) || Uri.TryCreate(jwt.Authority, UriKind.Absolute, out _), "Access.Jwt.Authority", "must be an absolute URL");
             Require(!string.IsNullOrWhiteSpace(jwt.RoleClaim), "Access.Jwt.RoleClaim", "must name a claim");
         }
 
@@ -80,13 +82,22 @@ public sealed class ApiKeyOptions
     public BatonRole Role { get; set; } = BatonRole.Reader;
 }
 
-/// <summary>JWT bearer validation (HS256).</summary>
+/// <summary>
+/// JWT bearer validation (Microsoft.AspNetCore.Authentication.JwtBearer): with a shared <see cref="SigningKey"/> (HS256), or
+/// with an <see cref="Authority"/> whose OpenID Connect discovery document names its signing keys (RS256, ES256, ...).
+/// </summary>
 public sealed class JwtOptions
 {
-    /// <summary>The HMAC-SHA256 signing key: base64 when prefixed <c>base64:</c>, otherwise UTF-8 text; at least 32 bytes.</summary>
-    public string SigningKey { get; set; } = "";
+    /// <summary>The HMAC-SHA256 signing key: base64 when prefixed <c>base64:</c>, otherwise UTF-8 text; at least 32 bytes. Or null with an <see cref="Authority"/>.</summary>
+    public string? SigningKey { get; set; }
 
-    /// <summary>The required <c>iss</c>, or null to accept any.</summary>
+    /// <summary>The token issuer's URL; its <c>/.well-known/openid-configuration</c> gives the issuer and the signing keys (JWKS).</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Whether the authority's discovery document must be fetched over HTTPS. Default: true.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>The required <c>iss</c>; null to accept any (with an authority: the one its discovery document names).</summary>
     public string? Issuer { get; set; }
 
     /// <summary>The required <c>aud</c>, or null to accept any.</summary>
@@ -98,9 +109,10 @@ public sealed class JwtOptions
     /// <summary>Tolerance for clock differences on <c>exp</c> and <c>nbf</c>. Default: 1 minute.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 
-    internal byte[] SigningKeyBytes => SigningKey.StartsWith("base64:", StringComparison.Ordinal)
-        ? Convert.FromBase64String(SigningKey["base64:".Length..])
-        : System.Text.Encoding.UTF8.GetBytes(SigningKey);
+    internal byte[] SigningKeyBytes => SigningKey is null ? []
+        : SigningKey.StartsWith("base64:", StringComparison.Ordinal)
+            ? Convert.FromBase64String(SigningKey["base64:".Length..])
+            : System.Text.Encoding.UTF8.GetBytes(SigningKey);
 }
 
 /// <summary>One webhook subscriber.</summary>

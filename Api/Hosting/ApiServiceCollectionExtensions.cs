@@ -27,7 +27,7 @@ public static class ApiServiceCollectionExtensions
         services.AddExceptionHandler<BatonProblems>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<RequestBody>();
-        services.AddAuthentication(BatonAccessHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BatonAccessHandler>(BatonAccessHandler.SchemeName, null);
+        AccessAuthentication.Add(services);
         services.AddAuthorization();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<ApiOptions>>((authorization, api) => AccessPolicies.Add(authorization, api.Value.Access));
         services.AddSingleton<StatusEventHub>();

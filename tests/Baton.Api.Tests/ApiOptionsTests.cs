@@ -1,0 +1,26 @@
+using Baton.Api.Hosting;
+
+namespace Baton.Api.Tests;
+
+public sealed class ApiOptionsTests
+{
+    [Theory]
+    [InlineData("a-test-signing-key-of-at-least-32-bytes!", "https://login.example", "Access.Jwt needs either")]
+    [InlineData(null, null, "Access.Jwt needs either")]
+    [InlineData("too-short", null, "Access.Jwt.SigningKey must be at least 32 bytes")]
+    [InlineData(null, "not a url", "Access.Jwt.Authority must be an absolute URL")]
+    public void Jwt_NeedsExactlyOneWayToCheckSignatures_AndSaysWhichOptionIsWrong(string? signingKey, string? authority, string message)
+    {
+        var options = new ApiOptions { Access = new AccessOptions { Jwt = new JwtOptions { SigningKey = signingKey, Authority = authority } } };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Jwt_WithAnAuthorityAlone_IsValid()
+    {
+        new ApiOptions { Access = new AccessOptions { Jwt = new JwtOptions { Authority = "https://login.example/tenant" } } }.Validate();
+    }
+}
