@@ -109,13 +109,20 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
         else if (_reminderRegistered)
         {
             // No long wait is left: the reminder goes, so that it neither ticks again nor stays in the table.
-            if (await this.GetReminder(WakeReminder) is { } reminder)
+            try
             {
-                await this.UnregisterReminder(reminder);
-            }
+                if (await this.GetReminder(WakeReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
 
-            _reminderRegistered = false;
-            _reminderDue = null;
+                _reminderRegistered = false;
+                _reminderDue = null;
+            }
+            catch (Exception ex)
+            {
+                Log.ReminderRemovalFailed(services.Logger, _instance.InstanceId, ex);
+            }
         }
 
         if (inMemory && dueAt is { } soon)

@@ -34,29 +34,8 @@ internal static class WorkflowStartersApi
     private static async Task<IResult> StartAsync(
         WorkflowRegistration workflow, string? instanceId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
     {
-        var json = await body.ReadJsonAsync(request, cancellationToken);
-        object? input;
-        try
-        {
-            input = json is { } element ? element.Deserialize(workflow.InputType, BatonJson.Options) : null;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidWorkflowInputException(workflow.Name, workflow.InputType, ex.Message, ex);
-        }
-
-        if (input is null && workflow.InputType.IsValueType && Nullable.GetUnderlyingType(workflow.InputType) is null)
-        {
-            throw new InvalidWorkflowInputException(workflow.Name, workflow.InputType, "the body is empty.");
-        }
-
-        var errors = InputValidator.Validate(input);
-        if (errors.Count > 0)
-        {
-            throw new InvalidWorkflowInputException(workflow.Name, workflow.InputType.Name,
-                $"{errors.Count} field(s) failed validation: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}", errors);
-        }
-
+        // The client checks the input (type, presence, data annotations) before anything is stored, as on every other path.
+        var input = await body.ReadJsonAsync(request, cancellationToken);
         return await InstancesApi.StartAndAnswerAsync(workflow.Name, instanceId, input, timeout, request, client, cancellationToken);
     }
 }

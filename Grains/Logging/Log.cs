@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(1300, LogLevel.Warning, "Registering the wake-up reminder of instance {InstanceId} failed; recovery will find its timer")]
     public static partial void ReminderFailed(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(1301, LogLevel.Warning, "Removing the wake-up reminder of instance {InstanceId} failed; its next tick finds nothing due and tries again")]
+    public static partial void ReminderRemovalFailed(ILogger logger, string instanceId, Exception exception);
 }

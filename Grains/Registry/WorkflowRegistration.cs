@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using Baton.Serialization;
 
@@ -6,6 +7,8 @@ namespace Baton.Grains.Registry;
 /// <summary>A registered workflow type: how to validate its input and run it.</summary>
 public abstract class WorkflowRegistration
 {
+    private bool? _inputIsNullable;
+
     private protected WorkflowRegistration(string name, int version, Type workflowType, Type inputType, Type outputType)
     {
         Name = name;
@@ -30,19 +33,50 @@ public abstract class WorkflowRegistration
     /// <summary>The declared output type.</summary>
     public Type OutputType { get; }
 
-    /// <summary>Checks that <paramref name="inputJson"/> deserialises to <see cref="InputType"/>.</summary>
+    /// <summary>
+    /// Checks an input before anything is stored, on every way in (HTTP, either .NET client, a parent's call): it must
+    /// deserialise to <see cref="InputType"/>, be present unless the workflow declares it nullable, and pass the data
+    /// annotations of the type and of the objects and collection items it holds.
+    /// </summary>
     /// <param name="inputJson">The input as JSON, or null.</param>
-    /// <exception cref="InvalidWorkflowInputException">It does not.</exception>
+    /// <exception cref="InvalidWorkflowInputException">It does not; <see cref="InvalidWorkflowInputException.Errors"/> lists every field error by JSON path.</exception>
     public void ValidateInput(string? inputJson)
     {
+        object? input;
         try
         {
-            BatonJson.Deserialize(inputJson, InputType);
+            input = BatonJson.Deserialize(inputJson, InputType);
         }
         catch (JsonException ex)
         {
             throw new InvalidWorkflowInputException(Name, InputType, ex.Message, ex);
         }
+
+        if (input is null && !InputIsNullable)
+        {
+            throw new InvalidWorkflowInputException(Name, InputType, "the input is missing (null or empty), and the workflow does not declare it nullable.");
+        }
+
+        var errors = InputValidator.Validate(input);
+        if (errors.Count > 0)
+        {
+            throw new InvalidWorkflowInputException(Name, InputType.Name,
+                $"{errors.Count} field(s) failed validation: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}", errors);
+        }
+    }
+
+    /// <summary>Whether the workflow's <c>RunAsync</c> declares its input nullable (<c>string?</c>, <c>int?</c>).</summary>
+    private bool InputIsNullable => _inputIsNullable ??= ReadInputNullability();
+
+    private bool ReadInputNullability()
+    {
+        if (InputType.IsValueType)
+        {
+            return Nullable.GetUnderlyingType(InputType) is not null;
+        }
+
+        var run = WorkflowType.GetMethod(nameof(Workflow<object, object>.RunAsync), [typeof(IWorkflowContext), InputType]);
+        return run is null || new NullabilityInfoContext().Create(run.GetParameters()[1]).WriteState != NullabilityState.NotNull;
     }
 
     /// <summary>Creates a workflow object and runs it with the given input; returns the output as JSON.</summary>

@@ -52,15 +52,17 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     /// <summary>Reads the inbox in the store and takes what is due.</summary>
     public Task WakeAsync() => RunAsync(new Input(InputKind.Wake));
 
-    private async Task RunAsync(Input input)
+    private Task RunAsync(Input input)
     {
         _pending.Add(input);
         if (!_pumping)
         {
-            await PumpAsync();
+            // The pump goes on without its caller: a caller waits for its own input's commit, not for the turns that
+            // follow (a chain of continue-as-new runs, say, which could outlast any call's timeout).
+            _ = PumpAsync();
         }
 
-        await input.Done.Task;
+        return input.Done.Task;
     }
 
     private async Task PumpAsync()

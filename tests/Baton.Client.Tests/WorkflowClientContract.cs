@@ -74,6 +74,20 @@ public abstract class WorkflowClientContract
     }
 
     [Fact]
+    public async Task Start_WithAnInputThatBreaksItsAnnotations_ListsEveryFieldError_AndCreatesNothing()
+    {
+        var order = new OrderRequest { CustomerEmail = "not-an-email", Amount = 0m, Lines = [new OrderLine { Sku = "A-1", Quantity = 0 }] };
+
+        var refused = await Assert.ThrowsAsync<InvalidWorkflowInputException>(() =>
+            Client.StartAsync(nameof(OrderApproval), order, new StartWorkflowOptions { InstanceId = "client-invalid-order" }));
+
+        Assert.Equal(["amount", "customerEmail", "lines[0].quantity"], refused.Errors.Keys.Order());
+        Assert.Null(await Client.GetStatusAsync("client-invalid-order"));
+        var missing = await Assert.ThrowsAsync<InvalidWorkflowInputException>(() => Client.StartAsync(nameof(OrderApproval)));
+        Assert.Contains("missing", missing.Reason);
+    }
+
+    [Fact]
     public async Task TypedHandle_FailedWorkflow_ThrowsWorkflowFailedException()
     {
         var handle = Client.GetWorkflow<Explodes>("client-explodes");

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
 
-namespace Baton.Api.Http;
+namespace Baton.Grains.Registry;
 
 /// <summary>
 /// Checks a deserialised workflow input against its data annotations, nested objects and collection items included, and
