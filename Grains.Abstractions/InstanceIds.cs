@@ -6,9 +6,14 @@ public static class InstanceIds
     /// <summary>The longest id accepted, in characters.</summary>
     public const int MaxLength = 256;
 
-    /// <summary>Throws <see cref="InvalidInstanceIdException"/> unless <paramref name="instanceId"/> is 1 to 256 characters with no control characters.</summary>
+    /// <summary>
+    /// Throws <see cref="InvalidInstanceIdException"/> unless <paramref name="instanceId"/> is 1 to 256 characters with no
+    /// control or invisible characters (format characters such as zero-width spaces and direction overrides, line and
+    /// paragraph separators) and none of <c>/ \ # ?</c>, which Durable Functions refuses too: they would make the
+    /// management URIs handed out for the instance address another one.
+    /// </summary>
     /// <param name="instanceId">The id to check.</param>
-    /// <exception cref="InvalidInstanceIdException">The id breaks a rule; the message says which.</exception>
+    /// <exception cref="InvalidInstanceIdException">The id breaks a rule; the message says which, and where.</exception>
     public static void Validate(string? instanceId)
     {
         if (string.IsNullOrEmpty(instanceId))
@@ -23,9 +28,21 @@ public static class InstanceIds
 
         for (var i = 0; i < instanceId.Length; i++)
         {
-            if (char.IsControl(instanceId[i]))
+            var c = instanceId[i];
+            if (char.IsControl(c))
             {
-                throw new InvalidInstanceIdException(instanceId, $"the id contains a control character (U+{(int)instanceId[i]:X4}) at position {i}.");
+                throw new InvalidInstanceIdException(instanceId, $"the id contains a control character (U+{(int)c:X4}) at position {i}.");
+            }
+
+            if (c is '/' or '\\' or '#' or '?')
+            {
+                throw new InvalidInstanceIdException(instanceId, $"the id contains '{c}' at position {i}; '/', '\\', '#' and '?' are not allowed in instance ids, as in Durable Functions.");
+            }
+
+            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            {
+                throw new InvalidInstanceIdException(instanceId, $"the id contains an invisible character (U+{(int)c:X4}) at position {i}.");
             }
         }
     }

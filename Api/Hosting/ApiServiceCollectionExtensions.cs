@@ -60,6 +60,7 @@ public static class ApiServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseEncodedSlashGuard();
         app.MapOpenApi().RequireAuthorization(AccessPolicies.Read);
         app.MapHealth();
         app.MapInstances();

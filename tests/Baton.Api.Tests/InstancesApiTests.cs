@@ -208,6 +208,21 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "control character", nameof(InvalidInstanceIdException));
     }
 
+    [Theory]
+    [InlineData("x%2Fy", "'/'")]
+    [InlineData("x%5Cy", "'\\'")]
+    [InlineData("x%23y", "'#'")]
+    [InlineData("x%3Fy", "'?'")]
+    [InlineData("x%E2%80%AEy", "invisible character (U+202E)")]
+    public async Task Start_IdThatWouldBreakItsManagementUris_Answers400AndCreatesNothing(string escapedId, string reason)
+    {
+        var response = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/{escapedId}", Json("1"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, reason, nameof(InvalidInstanceIdException));
+        var listed = await _http.GetStringAsync($"{Prefix}/instances?instanceIdPrefix=x");
+        Assert.DoesNotContain(Uri.UnescapeDataString(escapedId), listed, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_OversizeBody_Answers413AndCreatesNothing()
     {

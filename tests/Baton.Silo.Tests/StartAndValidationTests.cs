@@ -91,6 +91,13 @@ public sealed class StartAndValidationTests
     [InlineData("line\nbreak")]
     [InlineData("tab\there")]
     [InlineData("nul\0")]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("a#b")]
+    [InlineData("a?b")]
+    [InlineData("zero\u200Bwidth")]
+    [InlineData("rtl\u202Eoverride")]
+    [InlineData("line\u2028separator")]
     public async Task Start_InvalidId_ThrowsAndWritesNothing(string id)
     {
         await using var silo = await TestSilo.StartAsync();
