@@ -31,7 +31,8 @@ internal static class CallbacksApi
     private static async Task<Accepted> FailAsync(string token, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
     {
         var failure = await body.ReadJsonAsync(request, cancellationToken);
-        var message = failure is { ValueKind: System.Text.Json.JsonValueKind.Object } o && o.TryGetProperty("error", out var error) && error.GetString() is { Length: > 0 } text
+        var message = failure is { ValueKind: System.Text.Json.JsonValueKind.Object } o && o.TryGetProperty("error", out var error)
+            && error.ValueKind == System.Text.Json.JsonValueKind.String && error.GetString() is { Length: > 0 } text
             ? text
             : throw new ArgumentException("The body must be a JSON object with a non-empty \"error\" string.");
         await client.FailCallbackAsync(token, message, cancellationToken);

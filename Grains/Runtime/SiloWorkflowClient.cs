@@ -16,6 +16,8 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
     private static readonly TimeSpan WaitPollInterval = TimeSpan.FromSeconds(1);
 
+    private const int MaxCustomStatusFilter = 4096;
+
     public async Task<string> StartAsync(string workflowName, object? input = null, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
@@ -85,18 +87,20 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
             throw new ArgumentException($"The page size must be between 1 and 1,000, not {query.PageSize}.", nameof(query));
         }
 
+        CheckFilters(query.Name, query.InstanceIdPrefix, query.CustomStatus);
         return await services.Store.ListAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        CheckFilters(query.Name, query.InstanceIdPrefix, query.CustomStatus);
         return await services.Store.CountByStatusAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        EventNames.Validate(eventName);
         var json = BatonJson.Serialize(data);
         PayloadLimit.Check(json, MaxPayloadBytes, $"the data of event '{eventName}'");
         await SendAsync(instanceId, new EventRaised(eventName, json), s => !s.IsTerminal(), "raise an event", "events go only to instances that have not finished", cancellationToken)
@@ -203,6 +207,20 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         }
 
         await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
+    }
+
+    /// <summary>Filters are matched in the store's indexes; text of a size no name, id or status reaches is refused before a query runs.</summary>
+    private static void CheckFilters(string? name, string? instanceIdPrefix, string? customStatus)
+    {
+        if (name?.Length > 256 || instanceIdPrefix?.Length > InstanceIds.MaxLength)
+        {
+            throw new ArgumentException($"The name and instance id prefix filters are at most 256 characters long.");
+        }
+
+        if (customStatus?.Length > MaxCustomStatusFilter)
+        {
+            throw new ArgumentException($"The custom status filter is {customStatus.Length} characters long; the limit is {MaxCustomStatusFilter}.");
+        }
     }
 
     private static void ThrowUnlessDone(string instanceId, SendOutcome outcome, string operation, string rule)

@@ -30,6 +30,8 @@ public sealed class CallbacksApiTests : IClassFixture<BatonApiFactory>
 
         Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/callbacks/{Uri.EscapeDataString(token)}/heartbeat", null)).StatusCode);
         await AssertProblemAsync(await _http.PostAsync($"{Prefix}/callbacks/{Uri.EscapeDataString(token)}/fail", Json("{}")), HttpStatusCode.BadRequest, "error");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/callbacks/{Uri.EscapeDataString(token)}/fail", Json("{\"error\":42}")), HttpStatusCode.BadRequest, "error");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/callbacks/{Uri.EscapeDataString(token)}/fail", Json("[1]")), HttpStatusCode.BadRequest, "error");
         var response = await _http.PostAsync($"{Prefix}/callbacks/{Uri.EscapeDataString(token)}/fail", Json("""{"error":"card declined"}"""));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

@@ -33,6 +33,20 @@ public sealed class InstanceControlApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
+    public async Task RaiseEvent_NameTooLongOrInvisible_Answers400AndStoresNothing()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-raise-name", Json("\"in\""));
+
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-raise-name/raiseEvent/{new string('e', 257)}", Json("1")), HttpStatusCode.BadRequest, "257");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-raise-name/raiseEvent/go%E2%80%8B", Json("1")), HttpStatusCode.BadRequest, "U+200B");
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances?customStatus={new string('s', 5000)}"), HttpStatusCode.BadRequest, "custom status");
+
+        var history = (await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/instances/ctl-raise-name?showHistory=true")).GetProperty("historyEvents");
+        Assert.DoesNotContain(history.EnumerateArray(), e => e.GetProperty("type").GetString() == "eventRaised");
+        Assert.Contains(history.EnumerateArray(), e => e.GetProperty("type").GetString() == "workflowStarted");
+    }
+
+    [Fact]
     public async Task Terminate_RunningInstance_EndsTerminatedWithReason_SecondTerminateAnswers410()
     {
         await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-term", Json("\"x\""));
