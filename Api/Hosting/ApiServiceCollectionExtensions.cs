@@ -23,7 +23,14 @@ public static class ApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Problems the framework writes (status code pages, binding failures) get an errorCode too, as Baton's own do.
+            if (!context.ProblemDetails.Extensions.ContainsKey(BatonProblems.ErrorCode))
+            {
+                context.ProblemDetails.Extensions[BatonProblems.ErrorCode] = BatonProblems.CodeFor(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+            }
+        });
         services.AddExceptionHandler<BatonProblems>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<RequestBody>();

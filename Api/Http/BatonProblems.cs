@@ -54,12 +54,28 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
         return problem;
     }
 
+    /// <summary>The errorCode of a problem the framework reports by status alone.</summary>
+    public static string CodeFor(int status) => status switch
+    {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        413 => "RequestTooLarge",
+        415 => "UnsupportedMediaType",
+        _ when status >= 500 => "ServerError",
+        _ => "Error",
+    };
+
     private static ProblemDetails Problem(int status, string title, Exception exception, params (string Key, object? Value)[] fields)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Detail = exception.Message };
         problem.Extensions[ErrorCode] = exception switch
         {
             RequestBodyException { StatusCode: 413 } or BadHttpRequestException { StatusCode: 413 } => "RequestTooLarge",
+            RequestBodyException { StatusCode: 415 } => "UnsupportedMediaType",
             RequestBodyException => "MalformedJson",
             BadHttpRequestException => "BadRequest",
             ArgumentException => "InvalidArgument",

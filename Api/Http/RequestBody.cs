@@ -36,6 +36,12 @@ internal sealed class RequestBody(IOptions<ApiOptions> options)
             return null;
         }
 
+        if (!IsJson(request.ContentType))
+        {
+            throw new RequestBodyException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                $"The request body must be JSON, sent with Content-Type: application/json, not '{request.ContentType ?? "(none)"}'.");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
@@ -46,6 +52,11 @@ internal sealed class RequestBody(IOptions<ApiOptions> options)
             throw new RequestBodyException(StatusCodes.Status400BadRequest, "Malformed JSON.", $"The request body is not valid JSON: {ex.Message}");
         }
     }
+
+    private static bool IsJson(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.MediaType.Value?.EndsWith("+json", StringComparison.OrdinalIgnoreCase) == true);
 
     private RequestBodyException TooLarge(long bytes) =>
         new(StatusCodes.Status413PayloadTooLarge, "Payload too large.", $"The request body is at least {bytes:N0} bytes, more than the limit of {_limit:N0} bytes (Baton:Api:MaxRequestBodyBytes).", bytes, _limit);

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using static Baton.Api.Tests.Http;
+
+namespace Baton.Api.Tests;
+
+/// <summary>Every error, the framework's own included, is problem details with an errorCode, and changes nothing.</summary>
+public sealed class ErrorShapeTests(BatonApiFactory factory) : IClassFixture<BatonApiFactory>
+{
+    private readonly HttpClient _http = factory.CreateClient();
+
+    [Theory]
+    [InlineData("GET", "/no-such-route", HttpStatusCode.NotFound, "NotFound")]
+    [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "MethodNotAllowed")]
+    [InlineData("GET", Prefix + "/instances/shape-x?waitSeconds=abc", HttpStatusCode.BadRequest, "BadRequest")]
+    [InlineData("GET", Prefix + "/instances/shape-x?showHistory=maybe", HttpStatusCode.BadRequest, "BadRequest")]
+    public async Task FrameworkErrors_AreProblemDetailsWithAnErrorCode(string method, string path, HttpStatusCode status, string errorCode)
+    {
+        var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(errorCode, problem.GetProperty("errorCode").GetString());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task JsonBody_SentAsAnotherMediaType_Answers415_AndCreatesNothing(string mediaType)
+    {
+        var id = "shape-" + mediaType.Replace('/', '-');
+        var starts = new[] { $"{Prefix}/orchestrators/SquareSum/{id}", $"/api/workflows/SquareSum?instanceId={id}" };
+
+        foreach (var start in starts)
+        {
+            var response = await _http.PostAsync(start, new StringContent("1", Encoding.UTF8, mediaType));
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("UnsupportedMediaType", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errorCode").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/{id}")).StatusCode);
+    }
+}
