@@ -40,18 +40,15 @@ internal static class InstancesApi
             "returnExisting" => InstanceIdReusePolicy.ReturnExisting,
             var other => throw new ArgumentException($"ifExists must be 'fail' or 'returnExisting', not '{other}'."),
         };
-        if (timeout is < 0 or > 3600)
-        {
-            throw new ArgumentException($"timeout must be between 0 and 3600 seconds, not {timeout}.");
-        }
+        var wait = HoldFor(timeout, "timeout", request);
 
         var id = await client.StartAsync(name, input, new StartWorkflowOptions { InstanceId = instanceId, IfExists = ifExists }, cancellationToken);
         var uris = ManagementUris.For(request, id);
-        if (timeout is > 0 and var seconds)
+        if (wait is { } limit)
         {
             try
             {
-                var finished = await client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(seconds), cancellationToken);
+                var finished = await client.WaitForCompletionAsync(id, limit, cancellationToken);
                 return TypedResults.Ok(DurableStatus.From(finished));
             }
             catch (TimeoutException)
@@ -71,12 +68,11 @@ internal static class InstancesApi
 
     private static async Task<Results<Ok<DurableStatus>, Accepted<DurableStatus>>> GetAsync(
         string instanceId, bool? showHistory, bool? showInput, double? waitSeconds, HttpContext context, IWorkflowClient client,
-        IOptions<ApiOptions> options, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
-        if (waitSeconds is > 0 and var wait)
+        if (HoldFor(waitSeconds, "waitSeconds", context.Request) is { } limit)
         {
             // Long polling: hold the request until the instance finishes or the wait ends, then answer as usual.
-            var limit = TimeSpan.FromSeconds(Math.Min(wait, options.Value.MaxLongPoll.TotalSeconds));
             try
             {
                 await client.WaitForCompletionAsync(instanceId, limit, cancellationToken);
@@ -96,6 +92,27 @@ internal static class InstancesApi
 
         context.Response.Headers.RetryAfter = "1";
         return TypedResults.Accepted(ManagementUris.StatusUri(context.Request, instanceId), payload);
+    }
+
+    /// <summary>
+    /// How long a request may be held for its instance to finish: the seconds asked for, at most
+    /// <see cref="ApiOptions.MaxLongPoll"/> (the same cap for a start's <c>timeout</c> and a read's <c>waitSeconds</c>);
+    /// null for no wait.
+    /// </summary>
+    private static TimeSpan? HoldFor(double? seconds, string parameter, HttpRequest request)
+    {
+        if (seconds is not { } value || value == 0)
+        {
+            return null;
+        }
+
+        if (double.IsNaN(value) || double.IsInfinity(value) || value < 0)
+        {
+            throw new ArgumentException($"{parameter} must be a number of seconds, 0 or more, not {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+
+        var max = request.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxLongPoll;
+        return TimeSpan.FromSeconds(Math.Min(value, max.TotalSeconds));
     }
 
     private static async Task<Ok<DurableStatus[]>> ListAsync(bool? showInput, HttpContext context, IWorkflowClient client, CancellationToken cancellationToken)

@@ -27,6 +27,26 @@ public sealed class ErrorShapeTests(BatonApiFactory factory) : IClassFixture<Bat
     }
 
     [Theory]
+    [InlineData("timeout=NaN")]
+    [InlineData("timeout=-1")]
+    [InlineData("timeout=Infinity")]
+    public async Task Start_WithATimeoutOutOfRange_Answers400_AndCreatesNothing(string query)
+    {
+        var id = "shape-timeout-" + query.Length;
+        var response = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/{id}?{query}", Json("1"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "timeout must be", "InvalidArgument");
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Status_WithAWaitOutOfRange_Answers400()
+    {
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances/shape-x?waitSeconds=NaN"), HttpStatusCode.BadRequest, "waitSeconds must be", "InvalidArgument");
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances/shape-x?waitSeconds=-5"), HttpStatusCode.BadRequest, "waitSeconds must be", "InvalidArgument");
+    }
+
+    [Theory]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     public async Task JsonBody_SentAsAnotherMediaType_Answers415_AndCreatesNothing(string mediaType)
