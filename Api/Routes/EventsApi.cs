@@ -12,6 +12,7 @@ namespace Baton.Api.Routes;
 /// a <see cref="WorkflowStatusEvent"/> as data), filtered by <c>instanceId</c>, <c>name</c> and <c>runtimeStatus</c>. A client
 /// that reconnects with <c>Last-Event-ID</c> (or passes <c>after</c>) gets what it missed, within the retention window.
 /// The stream opens with an <c>event: ready</c> carrying <c>{"after": n}</c>: from then on, every change after n is sent.
+/// A resume from beyond the newest event is preceded by <c>event: reset</c> with <c>{"requested": r, "head": n}</c>.
 /// </summary>
 internal static class EventsApi
 {
@@ -34,7 +35,15 @@ internal static class EventsApi
     private static async IAsyncEnumerable<SseItem<object>> ReadAsync(
         StatusEventHub hub, long? resumeFrom, Func<WorkflowStatusEvent, bool> wanted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var position = resumeFrom ?? await hub.CurrentAsync(cancellationToken);
+        var head = await hub.CurrentAsync(cancellationToken);
+        var position = resumeFrom ?? head;
+        if (position > head)
+        {
+            // A sequence number this node never reached (another node's, or a store that was replaced): say so, and go on
+            // from the newest event rather than wait silently for numbers that may never come.
+            yield return new SseItem<object>(new { requested = position, head }, "reset");
+            position = head;
+        }
 
         // Sent at once so that the response starts (headers included) and the subscriber knows where it stands.
         yield return new SseItem<object>(new { after = position }, "ready");

@@ -55,6 +55,28 @@ public sealed class EventsApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
+    public async Task Stream_ResumedFromBeyondTheNewestEvent_IsToldSo_AndGoesOnFromTheHead()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events?instanceId=sse-beyond");
+        request.Headers.Add("Last-Event-ID", "999999999");
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+
+        var reset = await ReadFrameAsync(reader, timeout.Token);
+        var ready = await ReadFrameAsync(reader, timeout.Token);
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/sse-beyond?timeout=20", Json("1"));
+        var events = await ReadUntilAsync(reader, e => e.Data.GetProperty("runtimeStatus").GetString() == "Completed", timeout.Token);
+
+        Assert.Equal("reset", reset?.Type);
+        var head = JsonSerializer.Deserialize<JsonElement>(reset!.Value.Data).GetProperty("head").GetInt64();
+        Assert.Equal(999999999, JsonSerializer.Deserialize<JsonElement>(reset.Value.Data).GetProperty("requested").GetInt64());
+        Assert.Equal("ready", ready?.Type);
+        Assert.Equal(head, JsonSerializer.Deserialize<JsonElement>(ready!.Value.Data).GetProperty("after").GetInt64());
+        Assert.All(events, e => Assert.True(e.Id > head));
+    }
+
+    [Fact]
     public async Task Stream_UnknownStatusFilter_Answers400()
     {
         await AssertProblemAsync(await _http.GetAsync("/api/events?runtimeStatus=Dreaming"), HttpStatusCode.BadRequest, "Dreaming");
