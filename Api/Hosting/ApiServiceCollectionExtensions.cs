@@ -74,6 +74,7 @@ public static class ApiServiceCollectionExtensions
         app.MapInstanceControl();
         app.MapCallbacks();
         app.MapWorkflowStarters();
+        app.MapWorkflowCatalog();
         app.MapEvents();
         if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true))
         {

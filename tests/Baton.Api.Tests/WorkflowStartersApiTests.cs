@@ -57,4 +57,20 @@ public sealed class WorkflowStartersApiTests : IClassFixture<BatonApiFactory>
         Assert.True(properties.TryGetProperty("lines", out _));
         Assert.True(paths.TryGetProperty("/api/workflows/GreetingChain", out _));
     }
+
+    [Fact]
+    public async Task Catalog_ListsEachWorkflowWithItsVersionsAndSchemas()
+    {
+        var catalog = await _http.GetFromJsonAsync<JsonElement>("/api/workflows");
+
+        var sum = catalog.EnumerateArray().Single(w => w.GetProperty("name").GetString() == "SquareSum");
+        Assert.Equal([1], sum.GetProperty("versions").EnumerateArray().Select(v => v.GetInt32()));
+        // Web defaults read numbers from strings too, so the schema allows both.
+        Assert.Contains("integer", sum.GetProperty("input").GetProperty("type").ToString());
+        Assert.Equal("/api/workflows/SquareSum", sum.GetProperty("startUri").GetString());
+        var order = catalog.EnumerateArray().Single(w => w.GetProperty("name").GetString() == "OrderApproval");
+        var properties = order.GetProperty("input").GetProperty("properties");
+        Assert.True(properties.TryGetProperty("customerEmail", out _));
+        Assert.True(properties.TryGetProperty("lines", out _));
+    }
 }
