@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Baton.History;
 using Baton.Serialization;
 
 namespace Baton.Client;
@@ -62,14 +63,49 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        WorkflowStatus status;
         try
         {
-            return await ReadStatusAsync($"{Prefix}instances/{Escape(instanceId)}?showHistory={Flag(includeHistory)}", cancellationToken).ConfigureAwait(false);
+            status = await ReadStatusAsync($"{Prefix}instances/{Escape(instanceId)}?showHistory=false", cancellationToken).ConfigureAwait(false);
         }
         catch (InstanceNotFoundException)
         {
             return null;
         }
+
+        if (!includeHistory)
+        {
+            return status;
+        }
+
+        // A status inlines only the first page of a history; the whole of it is read page by page.
+        var history = new List<HistoryEvent>();
+        string? token = null;
+        do
+        {
+            var page = await GetHistoryAsync(instanceId, token, 10_000, cancellationToken).ConfigureAwait(false);
+            history.AddRange(page.Events);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return status with { History = history };
+    }
+
+    /// <inheritdoc />
+    public async Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Prefix}instances/{Escape(instanceId)}/history?top={pageSize.ToString(CultureInfo.InvariantCulture)}");
+        if (continuationToken is not null)
+        {
+            request.Headers.Add("x-ms-continuation-token", continuationToken);
+        }
+
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var events = (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).Deserialize<List<HistoryEvent>>(BatonJson.Options) ?? [];
+        var next = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.FirstOrDefault() : null;
+        return new HistoryPage(events, next);
     }
 
     /// <inheritdoc />

@@ -29,6 +29,9 @@ internal sealed class WorkflowClientGrain(IWorkflowClient client) : Grain, IWork
         }
     }
 
+    public Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken, int pageSize) =>
+        client.GetHistoryAsync(instanceId, continuationToken, pageSize);
+
     public Task<WorkflowPage> ListAsync(WorkflowQuery query) => client.ListAsync(query);
 
     public async Task<Dictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query) =>

@@ -25,6 +25,10 @@ internal sealed record DurableStatus(
     string? StatusReason,
     FailureDetails? FailureDetails)
 {
+    /// <summary>With <c>showHistory</c>, when the inlined history stops short: where the rest is read a page at a time.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HistoryNextUri { get; init; }
+
     public static DurableStatus From(WorkflowStatus status, bool showInput = true) => new(
         status.Name,
         status.InstanceId,

@@ -1,6 +1,8 @@
 using Baton.Api.Access;
 using Baton.Api.Hosting;
+using System.Text.Json;
 using Baton.Api.Http;
+using Baton.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -12,10 +14,14 @@ namespace Baton.Api.Routes;
 /// </summary>
 internal static class InstancesApi
 {
+    /// <summary>The most history events a status inlines, and the default page of <c>/history</c>.</summary>
+    public const int InlineHistoryLimit = 1000;
+
     public static void MapInstances(this IEndpointRouteBuilder app)
     {
         var read = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Read).WithTags("Instances");
         read.MapGet("/instances/{instanceId}", GetAsync);
+        read.MapGet("/instances/{instanceId}/history", GetHistoryAsync);
         read.MapGet("/instances", ListAsync);
         read.MapGet("/counts", CountAsync);
 
@@ -82,9 +88,18 @@ internal static class InstancesApi
             }
         }
 
-        var status = await client.GetStatusAsync(instanceId, showHistory ?? false, cancellationToken)
+        var status = await client.GetStatusAsync(instanceId, includeHistory: false, cancellationToken)
             ?? throw new InstanceNotFoundException(instanceId);
-        var payload = DurableStatus.From(status, showInput ?? true);
+        string? historyNext = null;
+        if (showHistory == true)
+        {
+            // Inline at most one page: a history of a million events is read through /history, page by page.
+            var page = await client.GetHistoryAsync(instanceId, null, InlineHistoryLimit, cancellationToken);
+            status = status with { History = page.Events };
+            historyNext = page.ContinuationToken is { } token ? HistoryUri(context.Request, instanceId, token) : null;
+        }
+
+        var payload = DurableStatus.From(status, showInput ?? true) with { HistoryNextUri = historyNext };
         if (status.RuntimeStatus.IsTerminal())
         {
             return TypedResults.Ok(payload);
@@ -93,6 +108,28 @@ internal static class InstancesApi
         context.Response.Headers.RetryAfter = "1";
         return TypedResults.Accepted(ManagementUris.StatusUri(context.Request, instanceId), payload);
     }
+
+    /// <summary>
+    /// <c>GET /instances/{id}/history?top=n</c>: the history a page at a time, oldest first; the next page's token is in the
+    /// <c>x-ms-continuation-token</c> response header (send it back as that request header, as for listings, or as the
+    /// <c>continuationToken</c> query value, as the <c>historyNextUri</c> of a status does).
+    /// </summary>
+    private static async Task<Ok<JsonElement>> GetHistoryAsync(
+        string instanceId, int? top, string? continuationToken, HttpContext context, IWorkflowClient client, CancellationToken cancellationToken)
+    {
+        var token = continuationToken
+            ?? (context.Request.Headers[InstanceQueries.ContinuationHeader].ToString() is { Length: > 0 } given ? given : null);
+        var page = await client.GetHistoryAsync(instanceId, token, top ?? InlineHistoryLimit, cancellationToken);
+        if (page.ContinuationToken is { } next)
+        {
+            context.Response.Headers[InstanceQueries.ContinuationHeader] = next;
+        }
+
+        return TypedResults.Ok(JsonSerializer.SerializeToElement(page.Events, BatonJson.Options));
+    }
+
+    private static string HistoryUri(HttpRequest request, string instanceId, string token) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}{ManagementUris.Prefix}/instances/{Uri.EscapeDataString(instanceId)}/history?top={InlineHistoryLimit}&continuationToken={Uri.EscapeDataString(token)}";
 
     /// <summary>
     /// How long a request may be held for its instance to finish: the seconds asked for, at most

@@ -25,6 +25,18 @@ public interface IWorkflowClient
     /// <returns>The status, or null when no instance has that id.</returns>
     Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads an instance's history a page at a time, oldest events first, so that a history of any size is read in bounded
+    /// memory. Pass each page's <see cref="HistoryPage.ContinuationToken"/> back for the next.
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="continuationToken">Null for the first page, else the previous page's token.</param>
+    /// <param name="pageSize">Events per page, 1 to 10,000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One page.</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has this id.</exception>
+    Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default);
+
     /// <summary>Waits until the instance completes, fails or is terminated.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="timeout">How long to wait at most; null for no limit beyond <paramref name="cancellationToken"/>.</param>

@@ -23,6 +23,14 @@ public interface IWorkflowClientGrain : IGrainWithIntegerKey
     [Alias("GetStatus")]
     Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory);
 
+    /// <summary>See <see cref="IWorkflowClient.GetHistoryAsync"/>.</summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="continuationToken">Null for the first page, else the previous page's token.</param>
+    /// <param name="pageSize">Events per page.</param>
+    /// <returns>One page.</returns>
+    [Alias("GetHistory")]
+    Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken, int pageSize);
+
     /// <summary>
     /// Waits at most <paramref name="wait"/> for the instance to finish and returns its status then, finished or not: a
     /// client waits longer by calling again, so that no call outlives Orleans' response timeout.

@@ -13,6 +13,7 @@ public static class BatonWireSerialization
     [
         typeof(WorkflowStatus),
         typeof(WorkflowPage),
+        typeof(HistoryPage),
         typeof(WorkflowQuery),
         typeof(PurgeQuery),
         typeof(StartWorkflowOptions),

@@ -46,6 +46,33 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         return row.ToStatus(history);
     }
 
+    public async Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default)
+    {
+        InstanceIds.Validate(instanceId);
+        if (pageSize is < 1 or > 10_000)
+        {
+            throw new ArgumentException($"The page size must be between 1 and 10,000, not {pageSize}.", nameof(pageSize));
+        }
+
+        var after = -1L;
+        if (continuationToken is not null
+            && !(long.TryParse(continuationToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after)))
+        {
+            throw new ArgumentException("The continuation token is not one this client handed out.", nameof(continuationToken));
+        }
+
+        // One more than asked for tells whether another page follows.
+        var rows = await services.Store.GetHistoryAfterAsync(instanceId, after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0 && await services.Store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new InstanceNotFoundException(instanceId);
+        }
+
+        var page = rows.Take(pageSize).ToList();
+        var next = rows.Count > pageSize ? page[^1].Position.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new HistoryPage(page.ConvertAll(r => r.Event), next);
+    }
+
     public async Task<WorkflowStatus> WaitForCompletionAsync(string instanceId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);

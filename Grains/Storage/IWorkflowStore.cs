@@ -48,6 +48,9 @@ internal interface IWorkflowStore : IAsyncDisposable
 
     Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken);
 
+    /// <summary>Up to <paramref name="limit"/> history events after position <paramref name="afterPosition"/> (-1 for the first), with their positions, oldest first.</summary>
+    Task<IReadOnlyList<(long Position, HistoryEvent Event)>> GetHistoryAfterAsync(string instanceId, long afterPosition, int limit, CancellationToken cancellationToken);
+
     /// <summary>The instance's inbox messages (timers not yet due included), oldest first.</summary>
     Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(string instanceId, int limit, CancellationToken cancellationToken);
 

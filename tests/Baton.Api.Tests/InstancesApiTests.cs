@@ -9,7 +9,13 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
 {
     private readonly HttpClient _http;
 
-    public InstancesApiTests(BatonApiFactory factory) => _http = factory.CreateClient();
+    private readonly BatonApiFactory _factory;
+
+    public InstancesApiTests(BatonApiFactory factory)
+    {
+        _factory = factory;
+        _http = factory.CreateClient();
+    }
 
     [Fact]
     public async Task Health_AfterStart_ReportsHealthyWithTheActiveSilo()
@@ -221,6 +227,44 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, reason, nameof(InvalidInstanceIdException));
         var listed = await _http.GetStringAsync($"{Prefix}/instances?instanceIdPrefix=x");
         Assert.DoesNotContain(Uri.UnescapeDataString(escapedId), listed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_WithHistory_InlinesOnePage_AndLinksToTheRest()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-big-history?timeout=60", Json("700"));
+        long stored;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_factory.DataDirectory, "baton.db")};Mode=ReadOnly;Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM history WHERE instance_id = 'api-big-history'";
+            stored = (long)(await command.ExecuteScalarAsync())!;
+        }
+
+
+        var status = await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/instances/api-big-history?showHistory=true");
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
+        Assert.Equal(1000, status.GetProperty("historyEvents").GetArrayLength());
+        var next = status.GetProperty("historyNextUri").GetString()!;
+
+        var read = 1000;
+        using (var rest = await _http.GetAsync(next))
+        {
+            read += (await rest.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength();
+            var token = rest.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.Single() : null;
+            while (token is not null)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"{Prefix}/instances/api-big-history/history?top=1000");
+                request.Headers.Add("x-ms-continuation-token", token);
+                using var page = await _http.SendAsync(request);
+                read += (await page.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength();
+                token = page.Headers.TryGetValues("x-ms-continuation-token", out var more) ? more.Single() : null;
+            }
+        }
+
+        Assert.Equal(stored, read);
+        Assert.True(stored > 1400, $"the history has only {stored} events");
     }
 
     [Fact]

@@ -88,6 +88,35 @@ public abstract class WorkflowClientContract
     }
 
     [Fact]
+    public async Task History_ReadInPages_IsTheWholeHistoryInOrder()
+    {
+        await Client.StartAsync(nameof(SquareSum), 30, new StartWorkflowOptions { InstanceId = "client-history" });
+        await Client.WaitForCompletionAsync("client-history", TimeSpan.FromSeconds(30));
+        var whole = (await Client.GetStatusAsync("client-history", includeHistory: true))!.History!;
+
+        var paged = new List<Baton.History.HistoryEvent>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Client.GetHistoryAsync("client-history", token, pageSize: 7);
+            Assert.True(page.Events.Count is > 0 and <= 7);
+            paged.AddRange(page.Events);
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.True(whole.Count > 60, $"the history has only {whole.Count} events");
+        Assert.Equal((whole.Count + 6) / 7, pages);
+        Assert.Equal(whole.Select(e => e.GetType()), paged.Select(e => e.GetType()));
+        Assert.IsType<Baton.History.WorkflowCompleted>(paged[^1]);
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => Client.GetHistoryAsync("client-nobody"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.GetHistoryAsync("client-history", pageSize: 0));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.GetHistoryAsync("client-history", continuationToken: "not-a-token"));
+    }
+
+    [Fact]
     public async Task TypedHandle_FailedWorkflow_ThrowsWorkflowFailedException()
     {
         var handle = Client.GetWorkflow<Explodes>("client-explodes");

@@ -112,6 +112,24 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
         return Task.FromResult<IReadOnlyList<HistoryEvent>>(events);
     }
 
+    public Task<IReadOnlyList<(long Position, HistoryEvent Event)>> GetHistoryAfterAsync(string instanceId, long afterPosition, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, event FROM history WHERE instance_id = $id AND position > $after ORDER BY position LIMIT $limit";
+        command.Parameters.AddWithValue("$id", instanceId);
+        command.Parameters.AddWithValue("$after", afterPosition);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var events = new List<(long, HistoryEvent)>();
+        while (reader.Read())
+        {
+            events.Add((reader.GetInt64(0), ReadEvent(reader.GetString(1), instanceId, connection)));
+        }
+
+        return Task.FromResult<IReadOnlyList<(long Position, HistoryEvent Event)>>(events);
+    }
+
     public Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(string instanceId, int limit, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
