@@ -23,8 +23,7 @@ public static class EventNames
 
         for (var i = 0; i < name.Length; i++)
         {
-            if (char.IsControl(name[i]) || char.GetUnicodeCategory(name[i]) is System.Globalization.UnicodeCategory.Format
-                    or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            if (char.IsControl(name[i]) || InvisibleCharacters.Contains(name[i]))
             {
                 throw new ArgumentException($"The event name contains a control or invisible character (U+{(int)name[i]:X4}) at position {i}.", nameof(name));
             }

@@ -39,8 +39,7 @@ public static class InstanceIds
                 throw new InvalidInstanceIdException(instanceId, $"the id contains '{c}' at position {i}; '/', '\\', '#' and '?' are not allowed in instance ids, as in Durable Functions.");
             }
 
-            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
-                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            if (InvisibleCharacters.Contains(c))
             {
                 throw new InvalidInstanceIdException(instanceId, $"the id contains an invisible character (U+{(int)c:X4}) at position {i}.");
             }
