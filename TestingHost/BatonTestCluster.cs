@@ -46,8 +46,16 @@ public sealed class BatonTestCluster : IAsyncDisposable
                     o.RecoveryInterval = TimeSpan.FromSeconds(1);
                     options.Baton?.Invoke(o);
                     siloOptions?.Invoke(o);
-                })
-                .UseSqliteStore(s => s.Path = databasePath);
+                });
+            if (options.Store is { } useStore)
+            {
+                useStore(baton);
+            }
+            else
+            {
+                baton.UseSqliteStore(s => s.Path = databasePath);
+            }
+
             options.Register?.Invoke(baton);
         });
 

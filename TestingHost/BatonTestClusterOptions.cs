@@ -17,6 +17,12 @@ public sealed class BatonTestClusterOptions
     public string? DatabasePath { get; set; }
 
     /// <summary>
+    /// Chooses the store every silo uses, such as <c>b => b.UsePostgresStore(…)</c>. Null (the default): the SQLite file
+    /// at <see cref="DatabasePath"/>.
+    /// </summary>
+    public Action<BatonBuilder>? Store { get; set; }
+
+    /// <summary>
     /// Baton's options for every silo, applied after the test defaults (activity claims every 200 ms, recovery every
     /// second).
     /// </summary>

@@ -1,5 +1,6 @@
 using Baton.Grains.Registry;
 using Baton.Grains.Storage;
+using Baton.Silo.Storage.Postgres;
 using Baton.Silo.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -63,6 +64,25 @@ public sealed class BatonBuilder
             sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
         Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<SqliteWorkflowStore>());
         Services.TryAddSingleton<IReminderTable, SqliteReminderTable>();
+        return this;
+    }
+
+    /// <summary>
+    /// Stores everything in PostgreSQL, which every silo of a cluster on several machines shares: instances, histories,
+    /// work, Orleans' reminders and (with <c>UsePostgresClustering</c>) its membership.
+    /// Baton creates its schema on first start and checks it on every start after.
+    /// </summary>
+    /// <param name="configure">Sets the connection string and schema.</param>
+    /// <returns>This builder.</returns>
+    public BatonBuilder UsePostgresStore(Action<PostgresStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        Services.TryAddSingleton(sp => new PostgresWorkflowStore(
+            sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
+            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
+        Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<PostgresWorkflowStore>());
+        Services.TryAddSingleton<IReminderTable, PostgresReminderTable>();
         return this;
     }
 }

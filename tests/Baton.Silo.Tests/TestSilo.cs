@@ -53,10 +53,12 @@ public sealed class TestSilo : IAsyncDisposable
         Action<BatonOptions>? options = null,
         Action<BatonBuilder>? register = null,
         Action<IServiceCollection>? services = null,
-        int silos = 1) => new()
+        int silos = 1,
+        Action<BatonBuilder>? store = null) => new()
     {
         InitialSilos = silos,
         DatabasePath = databasePath,
+        Store = store,
         Baton = options,
         Register = baton =>
         {

@@ -106,7 +106,7 @@ internal sealed partial class SqliteWorkflowStore
 
     public Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken)
     {
-        var filter = SqliteInstanceFilter.For(query);
+        var filter = InstanceFilter.For(InstanceFilter.Dialect.Sqlite, query);
         using var connection = OpenReader();
         using var statement = new PreparedStatement(connection, $"SELECT status, COUNT(*) FROM instances {filter.Where} GROUP BY status");
         using var reader = statement.Query(filter.Values());

@@ -104,7 +104,7 @@ internal sealed partial class SqliteWorkflowStore
     public Task<int> PurgeAsync(PurgeFilter filter, int limit, CancellationToken cancellationToken)
     {
         var query = filter.Query;
-        var where = SqliteInstanceFilter.For(query.Name, filter.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix);
+        var where = InstanceFilter.For(InstanceFilter.Dialect.Sqlite, query.Name, filter.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix);
         var select = $"SELECT instance_id FROM instances {where.Where} LIMIT $limit";
         return Writer.WriteAsync(w =>
         {
@@ -124,7 +124,7 @@ internal sealed partial class SqliteWorkflowStore
 
     public Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken)
     {
-        var filter = SqliteInstanceFilter.For(query).After(query.ContinuationToken);
+        var filter = InstanceFilter.For(InstanceFilter.Dialect.Sqlite, query).After(query.ContinuationToken);
         using var connection = OpenReader();
         using var statement = new PreparedStatement(connection,
             $"SELECT {InstanceColumns} FROM instances {filter.Where} ORDER BY created_at DESC, instance_id DESC LIMIT $limit");

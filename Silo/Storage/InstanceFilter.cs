@@ -2,17 +2,24 @@ using System.Globalization;
 using System.Text.Json;
 using Baton.Serialization;
 
-namespace Baton.Silo.Storage.Sqlite;
+namespace Baton.Silo.Storage;
 
-/// <summary>A WHERE clause over the instances table, with its parameters in order of first appearance.</summary>
-internal sealed class SqliteInstanceFilter
+/// <summary>A WHERE clause over the instances table, with its parameters in order of first appearance, for either store.</summary>
+internal sealed class InstanceFilter
 {
+    /// <summary>The SQL the clause is written in.</summary>
+    public enum Dialect
+    {
+        Sqlite,
+        Postgres,
+    }
+
     private readonly List<string> _clauses = new();
     private readonly List<(string Name, object? Value)> _parameters = new();
 
-    public static SqliteInstanceFilter For(string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? createdFrom, DateTime? createdTo, string? idPrefix)
+    public static InstanceFilter For(Dialect dialect, string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? createdFrom, DateTime? createdTo, string? idPrefix)
     {
-        var filter = new SqliteInstanceFilter();
+        var filter = new InstanceFilter();
         if (name is not null)
         {
             filter.Add("name = $name", ("$name", name));
@@ -35,17 +42,25 @@ internal sealed class SqliteInstanceFilter
 
         if (!string.IsNullOrEmpty(idPrefix))
         {
-            filter.Add("substr(instance_id, 1, length($prefix)) = $prefix", ("$prefix", idPrefix));
+            if (dialect == Dialect.Postgres)
+            {
+                // Ids sort bytewise there (COLLATE "C"), so a LIKE prefix is a range of the primary key's index.
+                filter.Add(@"instance_id LIKE $prefix ESCAPE '\'", ("$prefix", EscapeLike(idPrefix) + "%"));
+            }
+            else
+            {
+                filter.Add("substr(instance_id, 1, length($prefix)) = $prefix", ("$prefix", idPrefix));
+            }
         }
 
         return filter;
     }
 
     /// <summary>The filters of a listing query (every one but paging), as listing and counting share them.</summary>
-    public static SqliteInstanceFilter For(WorkflowQuery query) =>
-        For(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).CustomStatus(query.CustomStatus);
+    public static InstanceFilter For(Dialect dialect, WorkflowQuery query) =>
+        For(dialect, query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).CustomStatus(query.CustomStatus);
 
-    public SqliteInstanceFilter CustomStatus(string? value)
+    public InstanceFilter CustomStatus(string? value)
     {
         if (value is not null)
         {
@@ -56,7 +71,7 @@ internal sealed class SqliteInstanceFilter
         return this;
     }
 
-    public SqliteInstanceFilter After(string? continuationToken)
+    public InstanceFilter After(string? continuationToken)
     {
         if (continuationToken is not null)
         {
@@ -71,6 +86,9 @@ internal sealed class SqliteInstanceFilter
 
     /// <summary>The parameter values in order of first appearance, followed by <paramref name="more"/>.</summary>
     public object?[] Values(params object?[] more) => _parameters.Select(p => p.Value).Concat(more).ToArray();
+
+    private static string EscapeLike(string value) =>
+        value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     private void Add(string clause, params (string Name, object? Value)[] parameters)
     {

@@ -1,0 +1,37 @@
+using Baton.Grains.Storage;
+
+namespace Baton.Silo.Storage.Postgres;
+
+// Which silo holds an instance: claims on activation, release when only reminders carry it, and the orphans of dead silos.
+internal sealed partial class PostgresWorkflowStore
+{
+    public Task<long> ClaimInstanceAsync(string instanceId, long expectedRevision, string owner, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(w => w.Scalar(
+                "UPDATE instances SET revision = revision + 1, owner = $owner WHERE instance_id = $id AND revision = $expected RETURNING revision",
+                owner, instanceId, expectedRevision) is long revision
+            ? revision
+            : throw new InstanceConflictException(instanceId, expectedRevision));
+
+    public Task ReleaseInstanceAsync(string instanceId, long revision, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(w => w.Execute("UPDATE instances SET owner = NULL WHERE instance_id = $id AND revision = $revision", instanceId, revision));
+
+    public async Task<IReadOnlyList<string>> FindOrphanedInstancesAsync(IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = PostgresStatement.For("""
+            SELECT i.instance_id FROM instances i
+            WHERE i.owner IS NOT NULL AND NOT (i.owner = ANY($live))
+              AND (EXISTS (SELECT 1 FROM messages m WHERE m.instance_id = i.instance_id)
+                   OR EXISTS (SELECT 1 FROM work_items w WHERE w.instance_id = i.instance_id))
+            LIMIT $limit
+            """).Command(connection, [liveSilos.ToArray(), (long)limit]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var orphans = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            orphans.Add(reader.GetString(0));
+        }
+
+        return orphans;
+    }
+}

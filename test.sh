@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test. Starts what the tests need and the machine lacks (a throwaway PostgreSQL server on 127.0.0.1,
+# installed from Debian if missing), runs `dotnet test` with any arguments given, and stops what it started.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+start_postgres || { echo "test.sh: could not start PostgreSQL" >&2; exit 1; }
+trap stop_postgres EXIT
+
+dotnet test "$@"
