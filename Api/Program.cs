@@ -2,8 +2,9 @@ using Baton.Api.Access;
 using Baton.Api.Hosting;
 using Baton.Silo.Hosting;
 
-// Baton's main node: the HTTP API in front of a silo on the embedded SQLite store.
-// Options bind from the "Baton" configuration section; the store file is <Baton:DataDirectory>/baton.db.
+// Baton's main node: the HTTP API in front of a silo, on the embedded SQLite store (<Baton:DataDirectory>/baton.db) or,
+// with Baton:Postgres:ConnectionString, on PostgreSQL in a cluster of the silos sharing it. With Baton:FrontEnd=true it
+// runs no silo: it serves the API through the cluster's silos. Options bind from the "Baton" configuration section.
 if (args is ["hash-key", var key])
 {
     Console.WriteLine(ApiKeyHash.Compute(key));
@@ -28,7 +29,15 @@ if (BindAddressGuard.Refusal(urls, apiOptions.Access) is { } refusal)
 
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? BindAddressGuard.DefaultUrls);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = apiOptions.MaxRequestBodyBytes + 1);
-builder.AddBatonNode();
+if (builder.Configuration.GetValue(BatonNodeExtensions.FrontEndKey, false))
+{
+    builder.AddBatonFrontEnd();
+}
+else
+{
+    builder.AddBatonNode();
+}
+
 builder.Services.AddBatonApi(builder.Configuration);
 
 var app = builder.Build();

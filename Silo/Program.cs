@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace Baton.Silo;
 
 /// <summary>
-/// A silo node on the embedded SQLite store. Options bind from the "Baton" configuration section
+/// A silo node: on the embedded SQLite store, or on PostgreSQL in a cluster (Baton:Postgres:ConnectionString). Options bind from the "Baton" configuration section
 /// (appsettings.json, BATON__* environment variables or --Baton:Name=value arguments).
 /// </summary>
 internal static class Program

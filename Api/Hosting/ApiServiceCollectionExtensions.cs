@@ -76,9 +76,9 @@ public static class ApiServiceCollectionExtensions
         app.MapWorkflowStarters();
         app.MapWorkflowCatalog();
         app.MapEvents();
-        if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true))
+        if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true) && !app.Configuration.GetValue(BatonNodeExtensions.FrontEndKey, false))
         {
-            // Orleans' own view of silos, grains and calls; Baton's access control guards it like any reading route.
+            // Orleans' own view of silos, grains and calls, served where a silo runs; Baton's access control guards it like any reading route.
             app.MapOrleansDashboard(routePrefix: "/orleans").RequireAuthorization(AccessPolicies.Read);
         }
 

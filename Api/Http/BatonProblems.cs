@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace Baton.Api.Http;
 
@@ -24,6 +26,12 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // A silo this front end reached the cluster through went away; the client finds another within moments.
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
@@ -49,6 +57,10 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
             BadHttpRequestException { StatusCode: 413 } e => Problem(413, "Payload too large.", e),
             BadHttpRequestException e => Problem(e.StatusCode, "Bad request.", e),
             ArgumentException e => Problem(400, "Invalid request.", e),
+            SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException =>
+                Problem(503, "The cluster is changing; retry.", exception),
+            // Unhandled by a route, a timeout is a call into the cluster that got no answer (a silo died holding it).
+            TimeoutException => Problem(503, "The cluster did not answer in time; the request may or may not have taken effect, so retry it idempotently.", exception),
             _ => null,
         };
         return problem;
@@ -65,6 +77,7 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
         406 => "NotAcceptable",
         413 => "RequestTooLarge",
         415 => "UnsupportedMediaType",
+        503 => "Unavailable",
         _ when status >= 500 => "ServerError",
         _ => "Error",
     };
@@ -79,6 +92,7 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
             RequestBodyException => "MalformedJson",
             BadHttpRequestException => "BadRequest",
             ArgumentException => "InvalidArgument",
+            SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or TimeoutException => "Unavailable",
             _ => exception.GetType().Name,
         };
         foreach (var (key, value) in fields)

@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Information, "Woke {Count} instance(s) left by silos that are no longer active")]
     public static partial void OrphansWoken(ILogger logger, int count);
 
+    [LoggerMessage(1003, LogLevel.Warning, "Woke {Count} instance(s) whose messages were overdue: their wake-ups had been lost")]
+    public static partial void OverdueWoken(ILogger logger, int count);
+
     [LoggerMessage(1002, LogLevel.Error, "Looking for instances of dead silos failed")]
     public static partial void RecoveryFailed(ILogger logger, Exception exception);
 
@@ -29,7 +32,7 @@ internal static partial class Log
     [LoggerMessage(1105, LogLevel.Warning, "Instance {InstanceId} lost a commit to another activation; this one reloads")]
     public static partial void InstanceConflict(ILogger logger, string instanceId);
 
-    [LoggerMessage(1106, LogLevel.Warning, "Waking instance {InstanceId} failed; recovery will find its messages")]
+    [LoggerMessage(1106, LogLevel.Warning, "Waking instance {InstanceId} failed, after retries; recovery will find its messages")]
     public static partial void WakeFailed(ILogger logger, string instanceId, Exception exception);
 
     [LoggerMessage(1107, LogLevel.Warning, "Releasing instance {InstanceId} to its reminders failed; recovery may wake it once")]

@@ -10,7 +10,9 @@ namespace Baton.Grains.Runtime;
 /// Orleans does not reactivate grains by itself, so each silo looks, at start, whenever membership changes and every
 /// <see cref="BatonOptions.RecoveryInterval"/>, for unfinished instances with pending work (messages, timers, work items)
 /// whose owner is no longer an active silo, and wakes them, a bounded number at a time. A woken instance claims itself
-/// for the silo it activates on, so the next look no longer finds it. Long waits carry their own reminders.
+/// for the silo it activates on, so the next look no longer finds it. Long waits carry their own reminders. Each look
+/// also wakes instances whose inbox holds a message overdue by three recovery intervals, whoever owns them: the backstop
+/// for a wake-up that was lost while the owner stayed alive.
 /// </summary>
 internal sealed class InstanceRecovery(
     IWorkflowStore store,
@@ -42,7 +44,7 @@ internal sealed class InstanceRecovery(
         await Task.WhenAll(_loop, _membershipWatch).ConfigureAwait(false);
     }
 
-    /// <summary>Looks once: wakes every orphaned instance found, in batches; returns how many it woke.</summary>
+    /// <summary>Looks once: wakes every orphaned instance found, in batches, and then those with overdue messages; returns how many it woke.</summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
         var woken = 0;
@@ -65,7 +67,17 @@ internal sealed class InstanceRecovery(
             Log.OrphansWoken(_logger, woken);
         }
 
-        return woken;
+        var overdue = await store.FindOverdueInstancesAsync(time.GetUtcNow().UtcDateTime - 3 * options.Value.RecoveryInterval, BatchSize, cancellationToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(
+            overdue,
+            new ParallelOptions { MaxDegreeOfParallelism = WakeConcurrency, CancellationToken = cancellationToken },
+            async (id, _) => await grains.WakeInstanceAsync(id, _logger).ConfigureAwait(false)).ConfigureAwait(false);
+        if (overdue.Count > 0)
+        {
+            Log.OverdueWoken(_logger, overdue.Count);
+        }
+
+        return woken + overdue.Count;
     }
 
     private async Task LoopAsync()

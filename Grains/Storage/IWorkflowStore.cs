@@ -65,6 +65,13 @@ internal interface IWorkflowStore : IAsyncDisposable
     /// <summary>Unfinished instances with pending work (messages or work items) whose owner is not among <paramref name="liveSilos"/>.</summary>
     Task<IReadOnlyList<string>> FindOrphanedInstancesAsync(IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Unfinished instances with an inbox message due before <paramref name="dueBefore"/>, whoever owns them. A message is
+    /// taken within moments of being due unless the wake-up it needed was lost (a call that failed while the cluster
+    /// changed, a timer whose activation went away), so these are instances to wake again.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindOverdueInstancesAsync(DateTime dueBefore, int limit, CancellationToken cancellationToken);
+
     /// <summary>Leases work items on the given queues that no live silo holds: unowned, or owned by a silo not among <paramref name="liveSilos"/>.</summary>
     Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken);
 

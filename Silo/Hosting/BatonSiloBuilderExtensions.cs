@@ -43,6 +43,15 @@ public static class BatonSiloBuilderExtensions
             services.TryAddSingleton<InstanceRecovery>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BatonSiloLifecycle>();
             services.TryAddSingleton<IWorkflowClient, SiloWorkflowClient>();
+            // Quicker failure detection than Orleans' defaults (which took 5–12 s to declare a killed silo dead and about a
+            // minute for a hung one): measured here, a killed silo is declared dead in about a second and a hung one
+            // (SIGSTOP) in 8–14 s. A dead silo's instances wait that long to move, so it is the recovery time's floor.
+            services.AddOptions<ClusterMembershipOptions>().Configure(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            });
             services.AddOptions<GrainCollectionOptions>().Configure<IOptions<BatonOptions>>((collection, baton) =>
                 collection.ClassSpecificCollectionAge[typeof(WorkflowGrain).FullName!] = baton.Value.IdleTimeout);
             silo.AddReminders();

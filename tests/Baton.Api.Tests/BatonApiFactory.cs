@@ -29,7 +29,7 @@ public class BatonApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services => services.GetBatonBuilder().AddApiTestWorkflows());
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

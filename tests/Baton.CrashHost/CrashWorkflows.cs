@@ -43,6 +43,24 @@ public sealed class CrashComposite : Workflow<int, long>
     public static long Expected(int k) => CrashFanOut.Expected(k) + 2_000_000_000L + k;
 }
 
+/// <summary>
+/// The chaos suite's workflow: CrashFanOut as a child (six counted activities), a durable timer, then the "go" event,
+/// which the driver raises at some point before or after the wait begins.
+/// </summary>
+public sealed class ChaosWorkflow : Workflow<int, long>
+{
+    public override async Task<long> RunAsync(IWorkflowContext context, int k)
+    {
+        var child = await context.CallWorkflowAsync<long>(nameof(CrashFanOut), k);
+        await context.DelayAsync(TimeSpan.FromMilliseconds(500 + k % 5 * 500));
+        var go = await context.WaitForEventAsync<int>("go");
+        return child + go;
+    }
+
+    /// <summary>The output instance <paramref name="k"/> must finish with when the event carries <paramref name="k"/>.</summary>
+    public static long Expected(int k) => CrashFanOut.Expected(k) + k;
+}
+
 /// <summary>Fails the first attempt for each instance, as recorded in the execution log, and returns the attempt number.</summary>
 public sealed class FailsFirstAttempt(ExecutionLog log) : Activity<string, int>
 {
@@ -103,6 +121,7 @@ public static class CrashWorkflowsExtensions
     public static BatonBuilder AddCrashWorkflows(this BatonBuilder builder, string logPath)
     {
         builder.Services.AddSingleton(new ExecutionLog(logPath));
-        return builder.AddWorkflow<CrashFanOut>().AddActivity<CountedSquare>().AddWorkflow<CrashComposite>().AddActivity<FailsFirstAttempt>();
+        return builder.AddWorkflow<CrashFanOut>().AddActivity<CountedSquare>().AddWorkflow<CrashComposite>().AddActivity<FailsFirstAttempt>()
+            .AddWorkflow<ChaosWorkflow>();
     }
 }

@@ -1,34 +1,51 @@
 using Baton;
 using Baton.CrashHost;
+using System.Net;
+using Baton.Silo.Clustering;
 using Baton.Silo.Hosting;
+using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 
-// A silo for the crash test: starts N CrashFanOut instances on the given file, prints STARTED, and runs
-// until it is killed. Usage: Baton.CrashHost --db PATH --log PATH --instances N [--composite]
-// (--composite starts CrashComposite instances, which run CrashFanOut as a child, retry and take an event).
-var db = Argument("--db");
+// A silo for the crash and chaos tests: starts N CrashFanOut instances, prints STARTED, and runs until it is killed.
+// Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME) --log PATH --instances N [--composite]
+// --db runs a cluster of one on a SQLite file; --postgres joins the cluster of every silo on that schema (with a
+// gateway, for the test's client). --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
+// and take an event; --instances 0 starts nothing, for a silo that only serves.
 var log = Argument("--log");
 var instances = int.Parse(Argument("--instances"), System.Globalization.CultureInfo.InvariantCulture);
 var composite = args.Contains("--composite");
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(FreeLoopbackPort(), 0)
-    .AddBaton(o =>
+builder.UseOrleans(silo =>
+{
+    var baton = silo.AddBaton(o =>
+        {
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.RecoveryInterval = TimeSpan.FromSeconds(1);
+            o.MaxConcurrentActivities = 8;
+        })
+        .AddCrashWorkflows(log);
+    if (args.Contains("--postgres"))
     {
-        o.PollInterval = TimeSpan.FromMilliseconds(100);
-        o.RecoveryInterval = TimeSpan.FromSeconds(1);
-        o.MaxConcurrentActivities = 8;
-    })
-    .UseSqliteStore(s => s.Path = db)
-    .AddCrashWorkflows(log));
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("chaos", "chaos"))
+            .ConfigureEndpoints(IPAddress.Loopback, FreeLoopbackPort(), FreeLoopbackPort())
+            .UsePostgresClustering();
+        baton.UsePostgresStore(s => (s.ConnectionString, s.Schema) = (Argument("--postgres"), Argument("--schema")));
+    }
+    else
+    {
+        silo.UseLocalhostClustering(FreeLoopbackPort(), 0);
+        baton.UseSqliteStore(s => s.Path = Argument("--db"));
+    }
+});
 
 using var host = builder.Build();
 await host.StartAsync();
+Console.WriteLine($"SILO {host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToParsableString()}");
 var client = host.Services.GetRequiredService<IWorkflowClient>();
 await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
 {

@@ -1,6 +1,5 @@
 using Baton.History;
 using Baton.Silo.Hosting;
-using Baton.Silo.Tests.Stores;
 using Baton.TestingHost;
 using Npgsql;
 using Xunit.Abstractions;

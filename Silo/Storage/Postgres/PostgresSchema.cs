@@ -53,6 +53,7 @@ internal static class PostgresSchema
             body        text NOT NULL,
             step_id     integer);
         CREATE INDEX ix_messages_instance ON messages (instance_id, step_id);
+        CREATE INDEX ix_messages_visible ON messages (visible_at);
         CREATE TABLE work_items (
             instance_id text COLLATE "C" NOT NULL,
             step_id     integer NOT NULL,
@@ -117,8 +118,6 @@ internal static class PostgresSchema
         CREATE TABLE membership (
             cluster_id    text NOT NULL,
             address       text NOT NULL,
-            port          integer NOT NULL,
-            generation    integer NOT NULL,
             silo_name     text NOT NULL,
             host_name     text NOT NULL,
             status        integer NOT NULL,
@@ -127,7 +126,7 @@ internal static class PostgresSchema
             start_time    bigint NOT NULL,
             i_am_alive    bigint NOT NULL,
             etag          bigint NOT NULL,
-            PRIMARY KEY (cluster_id, address, port, generation));
+            PRIMARY KEY (cluster_id, address));
         """;
 
     /// <summary>Creates the schema when it is missing, or checks that it is Baton's, at this version.</summary>

@@ -41,6 +41,7 @@ internal static class SqliteSchema
             body        TEXT NOT NULL,
             step_id     INTEGER);
         CREATE INDEX ix_messages_instance ON messages (instance_id, step_id);
+        CREATE INDEX ix_messages_visible ON messages (visible_at);
         CREATE TABLE work_items (
             instance_id TEXT NOT NULL,
             step_id     INTEGER NOT NULL,
@@ -162,6 +163,9 @@ internal static class SqliteSchema
             throw new StoreIncompatibleException(location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {Version}.");
         }
 
+        // Added within version 4 (the overdue-message sweep reads by due time): an index, so files made before it gain it here.
+        command.CommandText = "CREATE INDEX IF NOT EXISTS ix_messages_visible ON messages (visible_at)";
+        command.ExecuteNonQuery();
         return ReadSecret(connection, transaction, location);
     }
 

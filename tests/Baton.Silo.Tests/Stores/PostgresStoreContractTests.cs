@@ -1,3 +1,4 @@
+using Baton.TestingHost;
 using Baton.Grains.Storage;
 using Baton.Silo.Storage.Postgres;
 using Orleans;

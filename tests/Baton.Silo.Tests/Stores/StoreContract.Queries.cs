@@ -174,6 +174,21 @@ public abstract partial class StoreContract
     }
 
     [SkippableFact]
+    public async Task Overdue_AreUnfinishedInstancesWithAMessageDueBeforeTheCutOff()
+    {
+        var store = await OpenAsync();
+        await store.CommitAsync(Create("late", null), default);
+        await store.SendAsync("late", new EventRaised("e", null), _ => true, T0, default);
+        await store.CommitAsync(Create("future", null) with { NewTimers = [new TimerWork(1, T0.AddHours(1))] }, default);
+        await store.CommitAsync(Create("done", null), default);
+        await store.CommitAsync(Turn("done", 1, 1, [new WorkflowCompleted(null)]) with { Status = WorkflowRuntimeStatus.Completed }, default);
+        await store.SendAsync("done", new EventRaised("e", null), _ => true, T0, default);
+
+        Assert.Equal(["late"], await store.FindOverdueInstancesAsync(T0.AddMinutes(1), 10, default));
+        Assert.Equal(["future", "late"], (await store.FindOverdueInstancesAsync(T0.AddHours(2), 10, default)).Order());
+    }
+
+    [SkippableFact]
     public async Task History_IsReadInPages()
     {
         var store = await OpenAsync();

@@ -1,8 +1,11 @@
 using Npgsql;
 
-namespace Baton.Silo.Tests.Stores;
+namespace Baton.TestingHost;
 
-/// <summary>A schema of its own on the test PostgreSQL server for one test, dropped with everything in it when disposed.</summary>
+/// <summary>
+/// A schema of its own on the test PostgreSQL server (named by <c>BATON_TEST_POSTGRES</c>) for one test, dropped with
+/// everything in it when disposed: give it to <c>UsePostgresStore</c> as the schema, and tests never see each other's rows.
+/// </summary>
 public sealed class PostgresSchemaScope : IAsyncDisposable
 {
     /// <summary>The environment variable that names the test server.</summary>
@@ -22,9 +25,11 @@ public sealed class PostgresSchemaScope : IAsyncDisposable
     /// <summary>The schema's name, new for each scope.</summary>
     public string Schema { get; }
 
+    /// <summary>A new, unique schema name; the schema itself is created by the first store that opens it.</summary>
     public static PostgresSchemaScope Create() =>
         new("t_" + Guid.NewGuid().ToString("N")[..16]);
 
+    /// <summary>Drops the schema and everything in it.</summary>
     public async ValueTask DisposeAsync()
     {
         // Cleared first: pooled connections of the disposed stores still name the schema in their search path.
