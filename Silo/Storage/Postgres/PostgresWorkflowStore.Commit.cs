@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Baton.Grains.Storage;
 using Baton.History;
-using Baton.Serialization;
 
 namespace Baton.Silo.Storage.Postgres;
 
@@ -10,27 +8,12 @@ internal sealed partial class PostgresWorkflowStore
 {
     public Task<CommitOutcome> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken)
     {
-        // Serialise (and offload large payloads) on the caller's thread, so that the writer thread only binds and sends.
+        var prepared = PreparedCommit.From(commit, _payloads);
         var id = commit.InstanceId;
         var now = commit.Now.Ticks;
-        var payloads = new List<PayloadRow>();
-        var events = commit.NewEvents.Select(e => Serialize(e, id, payloads)).ToArray();
-        var timerBodies = commit.NewTimers.Select(t => JsonSerializer.Serialize<HistoryEvent>(new TimerFired(t.StepId), BatonJson.Options)).ToArray();
-        var output = _payloads.Offload(commit.Output, id, payloads);
-        var failure = commit.Failure is null ? null : JsonSerializer.Serialize(commit.Failure, BatonJson.Options);
-        var newInput = commit.NewInstance is { } created ? _payloads.Offload(created.Input, id, payloads) : null;
-        var workInputs = commit.NewWorkItems.Select(w => _payloads.Offload(w.Input, id, payloads)).ToArray();
-        var children = commit.NewChildren.Select(c => new
-        {
-            Work = c,
-            Input = _payloads.Offload(c.Input, c.InstanceId, payloads),
-            Start = Serialize(new WorkflowStarted(c.Name, c.Input, c.Version, 0, new ParentInstance(id, c.StepId)) { Timestamp = commit.Now }, c.InstanceId, payloads),
-            Conflict = Serialize(new ChildWorkflowFailed(c.StepId, FailureDetails.FromException(new InstanceAlreadyExistsException(c.InstanceId))) { Timestamp = commit.Now }, id, payloads),
-        }).ToArray();
-        var outgoing = commit.Outgoing.Select(m => (
-            m.InstanceId,
-            Body: Serialize(m.Event with { Timestamp = commit.Now }, m.InstanceId, payloads))).ToArray();
         var terminal = commit.Status.IsTerminal();
+        var events = prepared.Events;
+        var payloads = prepared.Payloads;
 
         return Writer.WriteAsync(w =>
         {
@@ -40,13 +23,13 @@ internal sealed partial class PostgresWorkflowStore
                 if (w.Execute("""
                     INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, revision)
                     VALUES ($id, $name, $status, $created, $created, $input, $version, 0) ON CONFLICT (instance_id) DO NOTHING
-                    """, row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, newInput, row.Version) == 0)
+                    """, row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, prepared.NewInput, row.Version) == 0)
                 {
                     throw new InstanceAlreadyExistsException(row.InstanceId);
                 }
             }
 
-            var writesStatus = events.Length > 0 || commit.HistoryReset || commit.WriteStatus || commit.CustomStatusChanged;
+            var writesStatus = prepared.WritesStatus;
             if (writesStatus)
             {
                 // Logged before the update, while the row still holds the previous status; nothing when the status is unchanged.
@@ -68,7 +51,7 @@ internal sealed partial class PostgresWorkflowStore
                     status_reason = CASE WHEN $write THEN $reason::text ELSE status_reason END,
                     custom_status = CASE WHEN $changed THEN $custom::text ELSE custom_status END
                 WHERE instance_id = $id AND revision = $expected
-                """, terminal ? null : commit.Owner, writesStatus, (int)commit.Status, now, terminal ? now : null, output, failure,
+                """, terminal ? null : commit.Owner, writesStatus, (int)commit.Status, now, terminal ? now : null, prepared.Output, prepared.Failure,
                     commit.StatusReason, commit.CustomStatusChanged, commit.CustomStatus, id, commit.ExpectedRevision) == 0)
             {
                 // Fencing: another activation committed (or the instance was purged or recreated) since this one loaded it.
@@ -110,7 +93,7 @@ internal sealed partial class PostgresWorkflowStore
                 }
             }
 
-            if (workInputs.Length > 0)
+            if (prepared.WorkInputs.Length > 0)
             {
                 var works = commit.NewWorkItems;
                 var owners = works.Select(work => commit.LocalQueues.Contains(work.Queue) ? commit.Owner : null).ToArray();
@@ -121,7 +104,7 @@ internal sealed partial class PostgresWorkflowStore
                         AS u (step_id, queue, name, input, owner, start_to_close, heartbeat)
                     ON CONFLICT (instance_id, step_id) DO NOTHING
                     """, id, now, works.Select(x => x.StepId).ToArray(), works.Select(x => x.Queue).ToArray(), works.Select(x => x.Name).ToArray(),
-                    workInputs, owners, works.Select(x => (long?)x.StartToClose?.TotalMilliseconds).ToArray(),
+                    prepared.WorkInputs, owners, works.Select(x => (long?)x.StartToClose?.TotalMilliseconds).ToArray(),
                     works.Select(x => (long?)x.HeartbeatTimeout?.TotalMilliseconds).ToArray());
             }
 
@@ -136,7 +119,7 @@ internal sealed partial class PostgresWorkflowStore
             var messageTargets = new List<string>();
             var messageBodies = new List<string>();
             var messaged = new List<string>();
-            foreach (var child in children)
+            foreach (var child in prepared.Children)
             {
                 var createdChild = w.Execute("""
                     INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, parent_instance_id, owner)
@@ -146,7 +129,7 @@ internal sealed partial class PostgresWorkflowStore
                 messageBodies.Add(createdChild ? child.Start : child.Conflict);
             }
 
-            foreach (var message in outgoing)
+            foreach (var message in prepared.Outgoing)
             {
                 messageTargets.Add(message.InstanceId);
                 messageBodies.Add(message.Body);
@@ -168,7 +151,7 @@ internal sealed partial class PostgresWorkflowStore
             {
                 var timer = commit.NewTimers[i];
                 var messageId = (long)w.Scalar("INSERT INTO messages (instance_id, visible_at, body, step_id) VALUES ($id, $at, $body, $step) RETURNING id",
-                    id, timer.FireAt.Ticks, timerBodies[i], timer.StepId)!;
+                    id, timer.FireAt.Ticks, prepared.TimerBodies[i], timer.StepId)!;
                 timers[i] = new CommittedTimer(messageId, id, timer.StepId, timer.FireAt);
             }
 

@@ -6,22 +6,15 @@ internal sealed partial class PostgresWorkflowStore
     public async Task<IReadOnlyList<WorkflowStatusEvent>> ReadStatusEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = PostgresStatement.For("""
-            SELECT seq, instance_id, name, status, previous_status, at, reason FROM status_events
+        await using var command = PostgresStatement.For($"""
+            SELECT {StoredRows.StatusEventColumns} FROM status_events
             WHERE seq > $after ORDER BY seq LIMIT $limit
             """).Command(connection, [afterSequence, (long)limit]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var events = new List<WorkflowStatusEvent>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new WorkflowStatusEvent(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                (WorkflowRuntimeStatus)reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : (WorkflowRuntimeStatus)reader.GetInt32(4),
-                new DateTime(reader.GetInt64(5), DateTimeKind.Utc),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
+            events.Add(StoredRows.StatusEvent(reader));
         }
 
         return events;

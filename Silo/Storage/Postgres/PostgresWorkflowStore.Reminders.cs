@@ -10,19 +10,12 @@ internal sealed partial class PostgresWorkflowStore
     internal async Task<IReadOnlyList<ReminderEntry>> ReadRemindersAsync(string where, params object?[] values)
     {
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var command = PostgresStatement.For($"SELECT grain_id, name, start_at, period_ms, etag FROM reminders {where}").Command(connection, values);
+        await using var command = PostgresStatement.For($"SELECT {StoredRows.ReminderColumns} FROM reminders {where}").Command(connection, values);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         var entries = new List<ReminderEntry>();
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            entries.Add(new ReminderEntry
-            {
-                GrainId = GrainId.Parse(reader.GetString(0)),
-                ReminderName = reader.GetString(1),
-                StartAt = new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                Period = TimeSpan.FromMilliseconds(reader.GetInt64(3)),
-                ETag = reader.GetInt64(4).ToString(CultureInfo.InvariantCulture),
-            });
+            entries.Add(StoredRows.Reminder(reader));
         }
 
         return entries;

@@ -122,8 +122,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
         _initLock.Dispose();
     }
 
-    internal const string InstanceColumns =
-        "instance_id, name, status, created_at, updated_at, completed_at, input, output, failure, version, parent_instance_id, custom_status, status_reason, revision, owner";
+    internal const string InstanceColumns = StoredRows.InstanceColumns;
 
     /// <summary>Reads instance rows (the query selects <see cref="InstanceColumns"/>), then their offloaded payloads.</summary>
     private static async Task<List<InstanceRow>> ReadInstancesAsync(NpgsqlConnection connection, string sql, object?[] values, CancellationToken cancellationToken)
@@ -134,7 +133,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add(ReadInstance(reader));
+                rows.Add(StoredRows.Instance(reader));
             }
         }
 
@@ -152,27 +151,6 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
             Output = PayloadOffloader.Resolve(r.Output, h => payloads[(r.InstanceId, h)]),
         }).ToList();
     }
-
-    /// <summary>An instance row as stored: payload references are not resolved.</summary>
-    internal static InstanceRow ReadInstance(NpgsqlDataReader reader) =>
-        new(
-            reader.GetString(0),
-            reader.GetString(1),
-            (WorkflowRuntimeStatus)reader.GetInt32(2),
-            new DateTime(reader.GetInt64(3), DateTimeKind.Utc),
-            new DateTime(reader.GetInt64(4), DateTimeKind.Utc),
-            reader.IsDBNull(5) ? null : new DateTime(reader.GetInt64(5), DateTimeKind.Utc),
-            reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.IsDBNull(7) ? null : reader.GetString(7),
-            reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<FailureDetails>(reader.GetString(8), BatonJson.Options))
-        {
-            Version = reader.GetInt32(9),
-            ParentInstanceId = reader.IsDBNull(10) ? null : reader.GetString(10),
-            CustomStatus = reader.IsDBNull(11) ? null : reader.GetString(11),
-            StatusReason = reader.IsDBNull(12) ? null : reader.GetString(12),
-            Revision = reader.GetInt64(13),
-            Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
-        };
 
     private async Task<List<(long Position, HistoryEvent Event)>> ReadEventsAsync(string instanceId, string sql, object?[] values, CancellationToken cancellationToken)
     {

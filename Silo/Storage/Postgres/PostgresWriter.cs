@@ -14,7 +14,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
     private const int MaxDeadlockRetries = 8;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<WriteRequest> _requests = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WriteRequest<PostgresWriter>> _requests = Channel.CreateUnbounded<WriteRequest<PostgresWriter>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _thread;
     private readonly int _maxBatch;
     private NpgsqlConnection? _connection;
@@ -38,7 +38,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> on the writer connection inside a transaction; completes once it is committed.</summary>
     public Task<T> WriteAsync<T>(Func<PostgresWriter, T> work)
     {
-        var request = new WriteRequest<T>(work);
+        var request = new WriteRequest<PostgresWriter, T>(work);
         if (!_requests.Writer.TryWrite(request))
         {
             throw new ObjectDisposedException(nameof(PostgresWriter));
@@ -91,8 +91,8 @@ internal sealed class PostgresWriter : IAsyncDisposable
 
     private void Loop()
     {
-        var batch = new List<WriteRequest>(_maxBatch);
-        var retry = new List<WriteRequest>();
+        var batch = new List<WriteRequest<PostgresWriter>>(_maxBatch);
+        var retry = new List<WriteRequest<PostgresWriter>>();
         var reader = _requests.Reader;
         while (retry.Count > 0 || reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -108,7 +108,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
         }
     }
 
-    private void CommitBatch(List<WriteRequest> batch, List<WriteRequest> retry)
+    private void CommitBatch(List<WriteRequest<PostgresWriter>> batch, List<WriteRequest<PostgresWriter>> retry)
     {
         NpgsqlTransaction transaction;
         try
@@ -128,7 +128,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
             return;
         }
 
-        var succeeded = new List<WriteRequest>(batch.Count);
+        var succeeded = new List<WriteRequest<PostgresWriter>>(batch.Count);
         var single = batch.Count == 1;
         foreach (var request in batch)
         {
@@ -202,7 +202,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
         succeeded.ForEach(r => r.Succeed());
     }
 
-    private static void Settle(WriteRequest request, Exception failure, bool retryable, List<WriteRequest> retry)
+    private static void Settle(WriteRequest<PostgresWriter> request, Exception failure, bool retryable, List<WriteRequest<PostgresWriter>> retry)
     {
         if (retryable)
         {
@@ -215,7 +215,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
         }
     }
 
-    private void Abort(NpgsqlTransaction transaction, List<WriteRequest> executed, Exception cause)
+    private void Abort(NpgsqlTransaction transaction, List<WriteRequest<PostgresWriter>> executed, Exception cause)
     {
         TryRollback(transaction);
         transaction.Dispose();
@@ -237,33 +237,5 @@ internal sealed class PostgresWriter : IAsyncDisposable
         {
             // The connection is gone, and with it the transaction.
         }
-    }
-
-    private abstract class WriteRequest
-    {
-        public int Attempts { get; set; }
-
-        public abstract void Run(PostgresWriter writer);
-
-        public abstract void Reset();
-
-        public abstract void Succeed();
-
-        public abstract void Fail(Exception exception);
-    }
-
-    private sealed class WriteRequest<T>(Func<PostgresWriter, T> work) : WriteRequest
-    {
-        private T? _result;
-
-        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override void Run(PostgresWriter writer) => _result = work(writer);
-
-        public override void Reset() => _result = default;
-
-        public override void Succeed() => Completion.TrySetResult(_result!);
-
-        public override void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 }

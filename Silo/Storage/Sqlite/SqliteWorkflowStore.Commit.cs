@@ -1,7 +1,5 @@
 using Baton.Grains.Storage;
-using System.Text.Json;
 using Baton.History;
-using Baton.Serialization;
 
 namespace Baton.Silo.Storage.Sqlite;
 
@@ -10,27 +8,12 @@ internal sealed partial class SqliteWorkflowStore
 {
     public Task<CommitOutcome> CommitAsync(InstanceCommit commit, CancellationToken cancellationToken)
     {
-        // Serialise (and offload large payloads) on the caller's thread, so that the writer thread only binds and steps statements.
+        var prepared = PreparedCommit.From(commit, _payloads);
         var id = commit.InstanceId;
         var now = commit.Now.Ticks;
-        var payloads = new List<PayloadRow>();
-        var events = commit.NewEvents.Select(e => Serialize(e, id, payloads)).ToArray();
-        var timerBodies = commit.NewTimers.Select(t => JsonSerializer.Serialize<HistoryEvent>(new TimerFired(t.StepId), BatonJson.Options)).ToArray();
-        var output = _payloads.Offload(commit.Output, id, payloads);
-        var failure = commit.Failure is null ? null : JsonSerializer.Serialize(commit.Failure, BatonJson.Options);
-        var newInput = commit.NewInstance is { } created ? _payloads.Offload(created.Input, id, payloads) : null;
-        var workInputs = commit.NewWorkItems.Select(w => _payloads.Offload(w.Input, id, payloads)).ToArray();
-        var children = commit.NewChildren.Select(c => new
-        {
-            Work = c,
-            Input = _payloads.Offload(c.Input, c.InstanceId, payloads),
-            Start = Serialize(new WorkflowStarted(c.Name, c.Input, c.Version, 0, new ParentInstance(id, c.StepId)) { Timestamp = commit.Now }, c.InstanceId, payloads),
-            Conflict = Serialize(new ChildWorkflowFailed(c.StepId, FailureDetails.FromException(new InstanceAlreadyExistsException(c.InstanceId))) { Timestamp = commit.Now }, id, payloads),
-        }).ToArray();
-        var outgoing = commit.Outgoing.Select(m => (
-            m.InstanceId,
-            Body: Serialize(m.Event with { Timestamp = commit.Now }, m.InstanceId, payloads))).ToArray();
         var terminal = commit.Status.IsTerminal();
+        var events = prepared.Events;
+        var payloads = prepared.Payloads;
 
         return Writer.WriteAsync(w =>
         {
@@ -40,14 +23,14 @@ internal sealed partial class SqliteWorkflowStore
                 var inserted = w.Statement("""
                     INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, revision)
                     VALUES ($id, $name, $status, $created, $created, $input, $version, 0) ON CONFLICT (instance_id) DO NOTHING
-                    """).Execute(row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, newInput, row.Version);
+                    """).Execute(row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, prepared.NewInput, row.Version);
                 if (inserted == 0)
                 {
                     throw new InstanceAlreadyExistsException(row.InstanceId);
                 }
             }
 
-            var writesStatus = events.Length > 0 || commit.HistoryReset || commit.WriteStatus || commit.CustomStatusChanged;
+            var writesStatus = prepared.WritesStatus;
             if (writesStatus)
             {
                 // Logged before the update, while the row still holds the previous status; nothing when the status is unchanged.
@@ -69,7 +52,7 @@ internal sealed partial class SqliteWorkflowStore
                     status_reason = CASE WHEN $write = 1 THEN $reason ELSE status_reason END,
                     custom_status = CASE WHEN $changed = 1 THEN $custom ELSE custom_status END
                 WHERE instance_id = $id AND revision = $expected
-                """).Execute(terminal ? null : commit.Owner, writesStatus ? 1 : 0, (int)commit.Status, now, terminal ? now : null, output, failure,
+                """).Execute(terminal ? null : commit.Owner, writesStatus ? 1 : 0, (int)commit.Status, now, terminal ? now : null, prepared.Output, prepared.Failure,
                     commit.StatusReason, commit.CustomStatusChanged ? 1 : 0, commit.CustomStatus, id, commit.ExpectedRevision) == 0)
             {
                 // Fencing: another activation committed (or the instance was purged or recreated) since this one loaded it.
@@ -119,11 +102,11 @@ internal sealed partial class SqliteWorkflowStore
                 VALUES ($id, $step, $queue, $name, $input, $owner, $deliveries, $now, $startToClose, $heartbeat)
                 ON CONFLICT (instance_id, step_id) DO NOTHING
                 """);
-            for (var i = 0; i < workInputs.Length; i++)
+            for (var i = 0; i < prepared.WorkInputs.Length; i++)
             {
                 var work = commit.NewWorkItems[i];
                 var owner = commit.LocalQueues.Contains(work.Queue) ? commit.Owner : null;
-                insertWorkItem.Execute(id, work.StepId, work.Queue, work.Name, workInputs[i], owner, owner is null ? 0 : 1, now,
+                insertWorkItem.Execute(id, work.StepId, work.Queue, work.Name, prepared.WorkInputs[i], owner, owner is null ? 0 : 1, now,
                     (long?)work.StartToClose?.TotalMilliseconds, (long?)work.HeartbeatTimeout?.TotalMilliseconds);
             }
 
@@ -138,7 +121,7 @@ internal sealed partial class SqliteWorkflowStore
 
             var insertMessage = w.Statement("INSERT INTO messages (instance_id, visible_at, body) VALUES ($id, $at, $body)");
             var messaged = new List<string>();
-            foreach (var child in children)
+            foreach (var child in prepared.Children)
             {
                 var created = w.Statement("""
                     INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, parent_instance_id, owner)
@@ -156,7 +139,7 @@ internal sealed partial class SqliteWorkflowStore
                 }
             }
 
-            foreach (var message in outgoing)
+            foreach (var message in prepared.Outgoing)
             {
                 insertMessage.Execute(message.InstanceId, now, message.Body);
                 messaged.Add(message.InstanceId);
@@ -169,7 +152,7 @@ internal sealed partial class SqliteWorkflowStore
             for (var i = 0; i < timers.Length; i++)
             {
                 var timer = commit.NewTimers[i];
-                var messageId = (long)insertTimer.Scalar(id, timer.FireAt.Ticks, timerBodies[i], timer.StepId)!;
+                var messageId = (long)insertTimer.Scalar(id, timer.FireAt.Ticks, prepared.TimerBodies[i], timer.StepId)!;
                 timers[i] = new CommittedTimer(messageId, id, timer.StepId, timer.FireAt);
             }
 

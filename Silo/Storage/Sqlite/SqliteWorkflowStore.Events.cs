@@ -6,22 +6,15 @@ internal sealed partial class SqliteWorkflowStore
     public Task<IReadOnlyList<WorkflowStatusEvent>> ReadStatusEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
-        using var statement = new PreparedStatement(connection, """
-            SELECT seq, instance_id, name, status, previous_status, at, reason FROM status_events
+        using var statement = new PreparedStatement(connection, $"""
+            SELECT {StoredRows.StatusEventColumns} FROM status_events
             WHERE seq > $after ORDER BY seq LIMIT $limit
             """);
         using var reader = statement.Query(afterSequence, limit);
         var events = new List<WorkflowStatusEvent>();
         while (reader.Read())
         {
-            events.Add(new WorkflowStatusEvent(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                (WorkflowRuntimeStatus)reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : (WorkflowRuntimeStatus)reader.GetInt32(4),
-                new DateTime(reader.GetInt64(5), DateTimeKind.Utc),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
+            events.Add(StoredRows.StatusEvent(reader));
         }
 
         return Task.FromResult<IReadOnlyList<WorkflowStatusEvent>>(events);

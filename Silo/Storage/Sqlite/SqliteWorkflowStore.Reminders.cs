@@ -11,7 +11,7 @@ internal sealed partial class SqliteWorkflowStore
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT grain_id, name, start_at, period_ms, etag FROM reminders {where}";
+        command.CommandText = $"SELECT {StoredRows.ReminderColumns} FROM reminders {where}";
         command.Parameters.AddWithValue("$a", values[0]);
         if (values.Length > 1)
         {
@@ -22,14 +22,7 @@ internal sealed partial class SqliteWorkflowStore
         var entries = new List<ReminderEntry>();
         while (reader.Read())
         {
-            entries.Add(new ReminderEntry
-            {
-                GrainId = GrainId.Parse(reader.GetString(0)),
-                ReminderName = reader.GetString(1),
-                StartAt = new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                Period = TimeSpan.FromMilliseconds(reader.GetInt64(3)),
-                ETag = reader.GetInt64(4).ToString(CultureInfo.InvariantCulture),
-            });
+            entries.Add(StoredRows.Reminder(reader));
         }
 
         return entries;

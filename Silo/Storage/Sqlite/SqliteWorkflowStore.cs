@@ -159,31 +159,13 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
         SqliteConnection.ClearAllPools();
     }
 
-    internal const string InstanceColumns =
-        "instance_id, name, status, created_at, updated_at, completed_at, input, output, failure, version, parent_instance_id, custom_status, status_reason, revision, owner";
+    internal const string InstanceColumns = StoredRows.InstanceColumns;
 
     internal static InstanceRow ReadInstance(SqliteDataReader reader, SqliteConnection connection)
     {
-        var instanceId = reader.GetString(0);
-        string? Payload(int column) => reader.IsDBNull(column) ? null : PayloadOffloader.Resolve(reader.GetString(column), h => LoadPayload(connection, instanceId, h));
-        return new InstanceRow(
-            instanceId,
-            reader.GetString(1),
-            (WorkflowRuntimeStatus)reader.GetInt32(2),
-            new DateTime(reader.GetInt64(3), DateTimeKind.Utc),
-            new DateTime(reader.GetInt64(4), DateTimeKind.Utc),
-            reader.IsDBNull(5) ? null : new DateTime(reader.GetInt64(5), DateTimeKind.Utc),
-            Payload(6),
-            Payload(7),
-            reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<FailureDetails>(reader.GetString(8), BatonJson.Options))
-        {
-            Version = reader.GetInt32(9),
-            ParentInstanceId = reader.IsDBNull(10) ? null : reader.GetString(10),
-            CustomStatus = reader.IsDBNull(11) ? null : reader.GetString(11),
-            StatusReason = reader.IsDBNull(12) ? null : reader.GetString(12),
-            Revision = reader.GetInt64(13),
-            Owner = reader.IsDBNull(14) ? null : reader.GetString(14),
-        };
+        var row = StoredRows.Instance(reader);
+        string? Resolve(string? stored) => PayloadOffloader.Resolve(stored, h => LoadPayload(connection, row.InstanceId, h));
+        return row with { Input = Resolve(row.Input), Output = Resolve(row.Output) };
     }
 
     /// <summary>Deserialises a stored event, resolving its payload references.</summary>

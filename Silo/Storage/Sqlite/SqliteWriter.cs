@@ -11,7 +11,7 @@ namespace Baton.Silo.Storage.Sqlite;
 internal sealed class SqliteWriter : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly Channel<WriteRequest> _requests = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WriteRequest<SqliteWriter>> _requests = Channel.CreateUnbounded<WriteRequest<SqliteWriter>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, PreparedStatement> _statements = new(StringComparer.Ordinal);
     private readonly Thread _thread;
     private readonly int _maxBatch;
@@ -29,7 +29,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> on the writer connection inside a transaction; completes once it is committed.</summary>
     public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work)
     {
-        var request = new WriteRequest<T>(work);
+        var request = new WriteRequest<SqliteWriter, T>(work);
         if (!_requests.Writer.TryWrite(request))
         {
             throw new ObjectDisposedException(nameof(SqliteWriter));
@@ -72,7 +72,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void Loop()
     {
-        var batch = new List<WriteRequest>(_maxBatch);
+        var batch = new List<WriteRequest<SqliteWriter>>(_maxBatch);
         var reader = _requests.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -86,7 +86,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    private void CommitBatch(List<WriteRequest> batch)
+    private void CommitBatch(List<WriteRequest<SqliteWriter>> batch)
     {
         try
         {
@@ -98,7 +98,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return;
         }
 
-        var succeeded = new List<WriteRequest>(batch.Count);
+        var succeeded = new List<WriteRequest<SqliteWriter>>(batch.Count);
         foreach (var request in batch)
         {
             Execute("SAVEPOINT unit");
@@ -134,7 +134,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         succeeded.ForEach(r => r.Succeed());
     }
 
-    private void AbortTransaction(List<WriteRequest> executed, Exception cause)
+    private void AbortTransaction(List<WriteRequest<SqliteWriter>> executed, Exception cause)
     {
         TryExecute("ROLLBACK");
         executed.ForEach(r => r.Fail(cause));
@@ -153,27 +153,5 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private abstract class WriteRequest
-    {
-        public abstract void Run(SqliteWriter writer);
-
-        public abstract void Succeed();
-
-        public abstract void Fail(Exception exception);
-    }
-
-    private sealed class WriteRequest<T>(Func<SqliteWriter, T> work) : WriteRequest
-    {
-        private T? _result;
-
-        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override void Run(SqliteWriter writer) => _result = work(writer);
-
-        public override void Succeed() => Completion.TrySetResult(_result!);
-
-        public override void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 }

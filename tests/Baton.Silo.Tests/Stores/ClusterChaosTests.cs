@@ -95,11 +95,11 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
                 var parent = (await store.GetInstanceAsync(ids[k], default))!;
                 Assert.Equal(ChaosWorkflow.Expected(k).ToString(System.Globalization.CultureInfo.InvariantCulture), parent.Output);
                 var history = await store.GetHistoryAsync(ids[k], default);
-                AssertNoEventTwice(ids[k], history);
+                HistoryAssert.NoEventTwice(ids[k], history);
                 Assert.InRange(history.Count(e => e is EventRaised), 1, raises[ids[k]]);
                 var childId = history.OfType<ChildWorkflowScheduled>().Single().InstanceId;
                 var child = await store.GetHistoryAsync(childId, default);
-                AssertNoEventTwice(childId, child);
+                HistoryAssert.NoEventTwice(childId, child);
                 Assert.Equal(StepsPerChild, child.OfType<ActivityCompleted>().Count());
             }
 
@@ -242,15 +242,5 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
                 await Task.Delay(500);
             }
         }
-    }
-
-    private static void AssertNoEventTwice(string id, IReadOnlyList<HistoryEvent> history)
-    {
-        var steps = history.OfType<IStepEvent>().GroupBy(e => (e.GetType(), e.StepId)).Where(g => g.Count() > 1).ToList();
-        Assert.True(steps.Count == 0, $"{id}: recorded twice: {string.Join(", ", steps.Select(g => g.Key))}");
-        var answers = history.OfType<IStepAnswer>().GroupBy(e => e.StepId).Where(g => g.Count() > 1).ToList();
-        Assert.True(answers.Count == 0, $"{id}: answered twice: {string.Join(", ", answers.Select(g => g.Key))}");
-        Assert.Single(history, e => e is WorkflowStarted);
-        Assert.Single(history, e => e is WorkflowCompleted);
     }
 }
