@@ -13,6 +13,12 @@ internal static class PostgresSchema
     public const string Application = "baton";
     public const int Version = 1;
 
+    /// <summary>The SQLSTATE <c>baton_require</c> raises when a commit's revision moved on (another activation committed).</summary>
+    public const string ConflictState = "BT001";
+
+    /// <summary>The SQLSTATE <c>baton_require</c> raises when a start finds its instance id taken.</summary>
+    public const string ExistsState = "BT002";
+
     /// <summary>
     /// The tables. Status events are numbered in commit order: a trigger takes a transaction lock before it draws the
     /// next number, so a transaction that numbers an event commits before any later number is drawn. A reader following
@@ -111,6 +117,12 @@ internal static class PostgresSchema
             RETURN NULL;
         END $body$;
         CREATE TRIGGER tr_instances_created AFTER INSERT ON instances FOR EACH ROW EXECUTE FUNCTION log_instance_created();
+        CREATE FUNCTION baton_require(ok boolean, code text, message text) RETURNS void LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF NOT ok THEN
+                RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message;
+            END IF;
+        END $body$;
         CREATE TABLE membership_version (
             cluster_id text PRIMARY KEY,
             version    integer NOT NULL,

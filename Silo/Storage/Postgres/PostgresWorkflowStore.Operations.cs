@@ -70,8 +70,8 @@ internal sealed partial class PostgresWorkflowStore
         var input = _payloads.Offload(row.Input, row.InstanceId, payloads);
         return Writer.WriteAsync(w =>
         {
-            var found = w.Query("SELECT status, revision FROM instances WHERE instance_id = $id FOR UPDATE",
-                r => ((WorkflowRuntimeStatus)r.GetInt32(0), r.GetInt64(1)), row.InstanceId);
+            var found = w.Query("SELECT status, revision FROM instances WHERE instance_id = $id FOR UPDATE", row.InstanceId)
+                .Select(r => ((WorkflowRuntimeStatus)(int)r[0]!, (long)r[1]!)).ToList();
             if (found.Count == 0 || !found[0].Item1.IsTerminal())
             {
                 return new SendOutcome(found.Count > 0, found.Count > 0 ? found[0].Item1 : default, false);
@@ -110,7 +110,7 @@ internal sealed partial class PostgresWorkflowStore
         var select = $"SELECT instance_id FROM instances {where.Where} LIMIT $limit FOR UPDATE SKIP LOCKED";
         return Writer.WriteAsync(w =>
         {
-            var ids = w.Query(select, r => r.GetString(0), where.Values((long)limit)).ToArray();
+            var ids = w.Query(select, where.Values((long)limit)).Select(r => (string)r[0]!).ToArray();
             if (ids.Length > 0)
             {
                 foreach (var table in InstanceTables)

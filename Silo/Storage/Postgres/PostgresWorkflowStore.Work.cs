@@ -51,13 +51,13 @@ internal sealed partial class PostgresWorkflowStore
                 FROM (SELECT instance_id, step_id FROM work_items WHERE {Claimable} LIMIT $limit FOR UPDATE SKIP LOCKED) c
                 WHERE w.instance_id = c.instance_id AND w.step_id = c.step_id
                 RETURNING w.instance_id, w.step_id, w.queue, w.name, w.input, w.deliveries, w.start_to_close_ms, w.heartbeat_ms
-                """,
-                r => new WorkItem(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetInt32(5))
+                """, siloId, queueArray, liveArray, (long)limit)
+                .Select(r => new WorkItem((string)r[0]!, (int)r[1]!, (string)r[2]!, (string)r[3]!, (string?)r[4], (int)r[5]!)
                 {
-                    StartToClose = r.IsDBNull(6) ? null : TimeSpan.FromMilliseconds(r.GetInt64(6)),
-                    HeartbeatTimeout = r.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(r.GetInt64(7)),
-                },
-                siloId, queueArray, liveArray, (long)limit);
+                    StartToClose = r[6] is long startToClose ? TimeSpan.FromMilliseconds(startToClose) : null,
+                    HeartbeatTimeout = r[7] is long heartbeat ? TimeSpan.FromMilliseconds(heartbeat) : null,
+                })
+                .ToList();
             for (var i = 0; i < claimed.Count; i++)
             {
                 var item = claimed[i];

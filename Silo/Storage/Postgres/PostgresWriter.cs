@@ -6,8 +6,11 @@ namespace Baton.Silo.Storage.Postgres;
 /// <summary>
 /// The one connection through which a silo writes to PostgreSQL, on a thread of its own. Writes queue up while a
 /// transaction is in flight and then share the next one (group commit): each runs in its own savepoint, so one that
-/// fails rolls back alone, and all that succeed become durable with one commit. A write that loses a deadlock to another
-/// silo's transaction is retried in the next transaction instead of failing; a broken connection is opened again.
+/// fails rolls back alone, and all that succeed become durable with one commit. Round trips are what a write costs here,
+/// so a write that is a fixed list of statements (a turn's commit) is queued as a <see cref="PostgresBatch"/>, and the
+/// queued batches of one transaction go to the server together, savepoints between them, in one round trip; a write that
+/// must read before it decides runs its statements as it goes. A write that loses a deadlock to another silo's
+/// transaction is retried in the next transaction instead of failing; a broken connection is opened again.
 /// </summary>
 internal sealed class PostgresWriter : IAsyncDisposable
 {
@@ -20,6 +23,12 @@ internal sealed class PostgresWriter : IAsyncDisposable
     private NpgsqlConnection? _connection;
     private long _commits;
     private long _writes;
+
+    // The savepoint protocol: before a write's first statement, the commands that release the previous write's savepoint
+    // and open its own travel in the same batch. A write that sent nothing has no savepoint to roll back to.
+    private bool _useSavepoints;
+    private bool _savepointOpen;
+    private bool _unitStarted;
 
     public PostgresWriter(NpgsqlDataSource dataSource, int maxBatch)
     {
@@ -47,34 +56,109 @@ internal sealed class PostgresWriter : IAsyncDisposable
         return request.Completion.Task;
     }
 
+    /// <summary>
+    /// Queues <paramref name="batch"/> as a write, to be sent with the other batches of its transaction in one round trip;
+    /// completes with <paramref name="result"/> (which reads the statements' rows) once the transaction is committed.
+    /// </summary>
+    public Task<T> WriteAsync<T>(PostgresBatch batch, Func<T> result)
+    {
+        var request = new PipelinedWrite<T>(batch, result);
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(PostgresWriter));
+        }
+
+        return request.Completion.Task;
+    }
+
     /// <summary>Runs a statement that changes rows; only for use inside a write.</summary>
     /// <returns>How many rows it changed.</returns>
     public int Execute(string sql, params object?[] values)
     {
-        using var command = PostgresStatement.For(sql).Command(Connection, values);
-        return command.ExecuteNonQuery();
+        var batch = new PostgresBatch();
+        var statement = batch.Add(sql, values);
+        Run(batch);
+        return statement.RowsAffected;
     }
 
     /// <summary>Runs a statement and returns the first column of its first row, or null; only for use inside a write.</summary>
     public object? Scalar(string sql, params object?[] values)
     {
-        using var command = PostgresStatement.For(sql).Command(Connection, values);
-        var value = command.ExecuteScalar();
-        return value is DBNull ? null : value;
+        var batch = new PostgresBatch();
+        var statement = batch.Add(sql, values, returnsRows: true);
+        Run(batch);
+        return statement.Scalar;
     }
 
-    /// <summary>Runs a query and maps every row; only for use inside a write.</summary>
-    public List<TRow> Query<TRow>(string sql, Func<NpgsqlDataReader, TRow> map, params object?[] values)
+    /// <summary>Runs a query and returns its rows, each as its column values; only for use inside a write.</summary>
+    public List<object?[]> Query(string sql, params object?[] values)
     {
-        using var command = PostgresStatement.For(sql).Command(Connection, values);
-        using var reader = command.ExecuteReader();
-        var rows = new List<TRow>();
-        while (reader.Read())
+        var batch = new PostgresBatch();
+        var statement = batch.Add(sql, values, returnsRows: true);
+        Run(batch);
+        return statement.Rows;
+    }
+
+    /// <summary>Sends every statement of <paramref name="batch"/> in one round trip, in order; only for use inside a write.</summary>
+    /// <exception cref="PostgresException">A statement failed: the ones after it did not run, and the write is rolled back.</exception>
+    public void Run(PostgresBatch batch)
+    {
+        var commands = new List<(NpgsqlBatchCommand Command, PostgresBatch.Statement? Statement)>();
+        if (_useSavepoints && !_unitStarted)
         {
-            rows.Add(map(reader));
+            AddSavepoint(commands);
+            _unitStarted = true;
         }
 
-        return rows;
+        commands.AddRange(batch.Statements.Select(s => (s.Command(), (PostgresBatch.Statement?)s)));
+        Send(commands);
+    }
+
+    /// <summary>The commands that release the previous write's savepoint and open the next one's.</summary>
+    private void AddSavepoint(List<(NpgsqlBatchCommand, PostgresBatch.Statement?)> commands)
+    {
+        if (_savepointOpen)
+        {
+            commands.Add((new NpgsqlBatchCommand("RELEASE SAVEPOINT unit"), null));
+        }
+
+        commands.Add((new NpgsqlBatchCommand("SAVEPOINT unit"), null));
+        _savepointOpen = true;
+    }
+
+    /// <summary>Sends commands in one round trip, handing each statement the rows it returned and the count it changed.</summary>
+    private void Send(List<(NpgsqlBatchCommand Command, PostgresBatch.Statement? Statement)> commands)
+    {
+        using var batch = new NpgsqlBatch(Connection);
+        foreach (var (command, _) in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        using (var reader = batch.ExecuteReader())
+        {
+            // Result sets come in statement order; statements that return none (an INSERT without RETURNING, the savepoint
+            // commands) have no columns, whether or not the reader stops at them.
+            var readers = commands.Where(c => c.Statement is { ReturnsRows: true }).Select(c => c.Statement!).GetEnumerator();
+            do
+            {
+                if (reader.FieldCount == 0 || !readers.MoveNext())
+                {
+                    continue;
+                }
+
+                while (reader.Read())
+                {
+                    readers.Current.Read(reader);
+                }
+            }
+            while (reader.NextResult());
+        }
+
+        foreach (var (command, statement) in commands)
+        {
+            statement?.RowsAffected = command.RecordsAffected;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -128,51 +212,37 @@ internal sealed class PostgresWriter : IAsyncDisposable
             return;
         }
 
+        // Alone in its transaction, a write needs no savepoint: rolling the transaction back is rolling it back.
+        _useSavepoints = batch.Count > 1;
+        _savepointOpen = false;
         var succeeded = new List<WriteRequest<PostgresWriter>>(batch.Count);
-        var single = batch.Count == 1;
-        foreach (var request in batch)
+        for (var next = 0; next < batch.Count;)
         {
+            if (batch[next] is IPipelinedWrite)
+            {
+                var group = batch.Skip(next).TakeWhile(r => r is IPipelinedWrite).ToList();
+                if (!SendPipeline(transaction, group, succeeded, retry))
+                {
+                    return; // The connection broke, or a rollback failed: the transaction is gone.
+                }
+
+                next += group.Count;
+                continue;
+            }
+
+            var request = batch[next++];
+            _unitStarted = false;
             try
             {
-                if (!single)
-                {
-                    transaction.Save("unit");
-                }
-
                 request.Run(this);
-                if (!single)
-                {
-                    transaction.Release("unit");
-                }
-
                 succeeded.Add(request);
             }
             catch (Exception ex) when (_connection.State == System.Data.ConnectionState.Open)
             {
-                var deadlocked = ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
-                    && request.Attempts++ < MaxDeadlockRetries;
-                if (single)
+                if (!RollBackWrite(transaction, request, ex, _unitStarted, succeeded, retry))
                 {
-                    // Alone in its transaction: rolling the whole of it back is rolling back this write.
-                    TryRollback(transaction);
-                    transaction.Dispose();
-                    Settle(request, ex, deadlocked, retry);
                     return;
                 }
-
-                try
-                {
-                    transaction.Rollback("unit");
-                    transaction.Release("unit");
-                }
-                catch (Exception rollbackFailure)
-                {
-                    Settle(request, ex, deadlocked, retry);
-                    Abort(transaction, succeeded, rollbackFailure);
-                    return;
-                }
-
-                Settle(request, ex, deadlocked, retry);
             }
             catch (Exception ex)
             {
@@ -200,6 +270,125 @@ internal sealed class PostgresWriter : IAsyncDisposable
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _writes, succeeded.Count);
         succeeded.ForEach(r => r.Succeed());
+    }
+
+    /// <summary>
+    /// Sends queued batches together in one round trip, behind one savepoint. When a statement fails, the server skips the
+    /// rest and does not say whose it was: the group is rolled back to its savepoint and its writes run again one by one,
+    /// each in a savepoint of its own, so that only the failing one fails. Failures are rare (a fenced-off activation during
+    /// a silo's failover); the round trips saved are every write's.
+    /// </summary>
+    /// <returns>False when the transaction was lost (the connection broke, or a rollback failed); everything was failed then.</returns>
+    private bool SendPipeline(NpgsqlTransaction transaction, List<WriteRequest<PostgresWriter>> group, List<WriteRequest<PostgresWriter>> succeeded, List<WriteRequest<PostgresWriter>> retry)
+    {
+        var commands = new List<(NpgsqlBatchCommand Command, PostgresBatch.Statement? Statement)>();
+        if (_useSavepoints)
+        {
+            commands.Add((new NpgsqlBatchCommand("SAVEPOINT pipeline"), null));
+        }
+
+        foreach (var request in group)
+        {
+            commands.AddRange(((IPipelinedWrite)request).Batch.Statements.Select(s => (s.Command(), (PostgresBatch.Statement?)s)));
+        }
+
+        try
+        {
+            Send(commands);
+        }
+        catch (PostgresException ex) when (_connection!.State == System.Data.ConnectionState.Open)
+        {
+            if (!_useSavepoints)
+            {
+                return RollBackWrite(transaction, group[0], ex, unitStarted: false, succeeded, retry);
+            }
+
+            try
+            {
+                using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT pipeline", _connection);
+                rollback.ExecuteNonQuery();
+            }
+            catch (Exception rollbackFailure)
+            {
+                group.ForEach(r => r.Fail(rollbackFailure));
+                Abort(transaction, succeeded, rollbackFailure);
+                return false;
+            }
+
+            foreach (var request in group)
+            {
+                _unitStarted = false;
+                try
+                {
+                    request.Run(this);
+                    succeeded.Add(request);
+                }
+                catch (Exception failure) when (_connection.State == System.Data.ConnectionState.Open)
+                {
+                    if (!RollBackWrite(transaction, request, failure, _unitStarted, succeeded, retry))
+                    {
+                        return false;
+                    }
+                }
+                catch (Exception failure)
+                {
+                    request.Fail(failure);
+                    Abort(transaction, succeeded, failure);
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            group.ForEach(r => r.Fail(ex));
+            Abort(transaction, succeeded, ex);
+            return false;
+        }
+
+        foreach (var request in group)
+        {
+            ((IPipelinedWrite)request).Ran();
+            succeeded.Add(request);
+        }
+
+        return true;
+    }
+
+    /// <summary>Undoes a failed write: to its savepoint when it shares the transaction, or the whole transaction when alone.</summary>
+    /// <returns>False when the transaction was lost; everything it held was failed then.</returns>
+    private bool RollBackWrite(NpgsqlTransaction transaction, WriteRequest<PostgresWriter> request, Exception failure, bool unitStarted,
+        List<WriteRequest<PostgresWriter>> succeeded, List<WriteRequest<PostgresWriter>> retry)
+    {
+        var deadlocked = failure is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
+            && request.Attempts++ < MaxDeadlockRetries;
+        if (!_useSavepoints)
+        {
+            // Alone in its transaction: rolling the transaction back is rolling the write back.
+            TryRollback(transaction);
+            transaction.Dispose();
+            Settle(request, failure, deadlocked, retry);
+            return false;
+        }
+
+        if (unitStarted)
+        {
+            try
+            {
+                using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT unit", _connection);
+                rollback.ExecuteNonQuery();
+            }
+            catch (Exception rollbackFailure)
+            {
+                Settle(request, failure, deadlocked, retry);
+                Abort(transaction, succeeded, rollbackFailure);
+                return false;
+            }
+        }
+
+        Settle(request, failure, deadlocked, retry);
+        return true;
     }
 
     private static void Settle(WriteRequest<PostgresWriter> request, Exception failure, bool retryable, List<WriteRequest<PostgresWriter>> retry)

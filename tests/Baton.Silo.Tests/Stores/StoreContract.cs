@@ -83,6 +83,44 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task AFencedOffCommit_AmongOthersSharingItsTransaction_FailsAlone()
+    {
+        var store = await OpenAsync();
+        var ids = Enumerable.Range(0, 9).Select(i => $"group-{i}").ToArray();
+        await Task.WhenAll(ids.Select(id => store.CommitAsync(Create(id, null), default)));
+
+        // Queued together, so that they share a transaction: every third names a revision that has moved on.
+        var commits = ids.Select((id, i) => store.CommitAsync(Turn(id, i % 3 == 1 ? 0 : 1, 1, [new ActivityCompleted(1, "1")]) with
+        {
+            NewTimers = [new TimerWork(1, T0.AddMinutes(i))],
+        }, default)).ToArray();
+        await Task.WhenAll(commits.Select(async c =>
+        {
+            try
+            {
+                await c;
+            }
+            catch (InstanceConflictException)
+            {
+            }
+        }));
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var fenced = i % 3 == 1;
+            Assert.True(fenced == commits[i].IsFaulted, $"{ids[i]}: {commits[i].Exception?.InnerException}");
+            Assert.Equal(fenced ? 1 : 2, (await store.GetHistoryAsync(ids[i], default)).Count);
+            Assert.Equal(fenced ? 0 : 1, (await store.GetMessagesAsync(ids[i], 10, default)).Count);
+            if (!fenced)
+            {
+                var timer = Assert.Single((await commits[i]).Timers);
+                Assert.Equal((ids[i], T0.AddMinutes(i)), (timer.InstanceId, timer.FireAt));
+                Assert.Equal(timer.MessageId, Assert.Single(await store.GetMessagesAsync(ids[i], 10, default)).Id);
+            }
+        }
+    }
+
+    [SkippableFact]
     public async Task Commit_WritesWorkTimersCallbacksChildrenAndMessages_AndCloseAllRemovesThem()
     {
         var store = await OpenAsync();
