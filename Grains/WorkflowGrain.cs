@@ -26,6 +26,7 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     private int _timerFired;
     private bool _reminderRegistered;
     private DateTime? _reminderDue;
+    private readonly CancellationTokenSource _deactivating = new();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +36,9 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Held waits end now rather than hold the deactivation (and a silo's shutdown) until they time out.
+        await _deactivating.CancelAsync();
+
         // Released only when reminders carry every wait: a timer in memory (a short wait, or a reminder that could not be
         // registered) keeps the owner, so that recovery wakes the instance if this silo goes.
         var carriedByReminders = _timer is null;
@@ -55,6 +59,19 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     public Task<bool> StartAsync(StartCommand command) => _instance.StartAsync(command);
 
     public Task WakeAsync() => _instance.WakeAsync();
+
+    public async Task<bool> WaitUntilFinishedAsync(TimeSpan wait)
+    {
+        // Registered before the read, so that a finish between the two still completes the wait.
+        var finished = services.Notifier.NextSignal(_instance.InstanceId);
+        if ((await services.Store.GetInstanceAsync(_instance.InstanceId, CancellationToken.None))?.Status.IsTerminal() != false)
+        {
+            return true;
+        }
+
+        await Task.WhenAny(finished, Task.Delay(wait, services.Time, _deactivating.Token));
+        return finished.IsCompleted;
+    }
 
     public Task DeliverActivityResultsAsync(ActivityResultMessage[] results) =>
         _instance.DeliverAsync(Array.ConvertAll(results, r => JsonSerializer.Deserialize<HistoryEvent>(r.Event, BatonJson.Options)!));

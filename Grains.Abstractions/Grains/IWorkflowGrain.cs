@@ -19,6 +19,15 @@ public interface IWorkflowGrain : IGrainWithStringKey
     [Alias("Wake")]
     Task WakeAsync();
 
+    /// <summary>
+    /// Completes when the instance finishes, or after <paramref name="wait"/>, whichever comes first: how a client on
+    /// another silo learns of a finish as it happens, since the finishing commit signals waiters on the grain's silo only.
+    /// </summary>
+    /// <param name="wait">The longest the call is held; keep it under the cluster's response timeout.</param>
+    /// <returns>True when the instance has finished.</returns>
+    [Alias("WaitUntilFinished")]
+    Task<bool> WaitUntilFinishedAsync(TimeSpan wait);
+
     /// <summary>Hands over activity results (those of the instance that finished together); the call completes once a commit has recorded them.</summary>
     /// <param name="results">The steps and their outcomes.</param>
     /// <returns>A task that completes once the results are durable.</returns>

@@ -14,7 +14,11 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 {
     private long MaxPayloadBytes => services.Options.MaxPayloadBytes;
 
-    private static readonly TimeSpan WaitPollInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How long one wait at the instance's grain is held: well under Orleans' 30-second response timeout.</summary>
+    private static readonly TimeSpan GrainWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long to pause before reading again when the wait at the grain failed (its silo went away).</summary>
+    private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 
     private const int MaxCustomStatusFilter = 4096;
 
@@ -95,14 +99,27 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
                     return status;
                 }
 
-                // The poll covers instances finished by another silo, whose signal does not reach this process.
-                await Task.WhenAny(signal, Task.Delay(WaitPollInterval, services.Time, deadline.Token)).ConfigureAwait(false);
+                // The finish signals waiters on the silo of the instance's grain, which may be another: the wait is held there.
+                await Task.WhenAny(signal, WaitAtGrainAsync(instanceId, deadline.Token)).ConfigureAwait(false);
                 deadline.Token.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"Instance '{instanceId}' did not finish within {timeout}.");
+        }
+    }
+
+    private async Task WaitAtGrainAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await grains.GetGrain<IWorkflowGrain>(instanceId).WaitUntilFinishedAsync(GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The grain's silo died under the call: read again shortly, and wait wherever the grain is then.
+            await Task.Delay(RetryPause, services.Time, cancellationToken).ConfigureAwait(false);
         }
     }
 

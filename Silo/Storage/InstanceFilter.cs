@@ -44,8 +44,10 @@ internal sealed class InstanceFilter
         {
             if (dialect == Dialect.Postgres)
             {
-                // Ids sort bytewise there (COLLATE "C"), so a LIKE prefix is a range of the primary key's index.
-                filter.Add(@"instance_id LIKE $prefix ESCAPE '\'", ("$prefix", EscapeLike(idPrefix) + "%"));
+                // Ids sort bytewise there (COLLATE "C"): the prefix is a range of the primary key's index, which a LIKE with a
+                // parameter (planned before its value is known) would not use; the LIKE then keeps exactly the ids it names.
+                filter.Add(@"instance_id >= $prefixLow AND instance_id < $prefixLow || chr(1114111) AND instance_id LIKE $pattern ESCAPE '\'",
+                    ("$prefixLow", idPrefix), ("$pattern", EscapeLike(idPrefix) + "%"));
             }
             else
             {

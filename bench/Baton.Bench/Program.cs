@@ -11,7 +11,8 @@ namespace Baton.Bench;
 /// <summary>
 /// Baton's benchmarks, on fresh SQLite files with the default (synced) durability. Prints one line per figure:
 /// <c>bench=name value=number unit=unit</c>. Usage: <c>dotnet run -c Release --project bench/Baton.Bench [-- --quick] [--no-http]</c>, or
-/// <c>[-- --waiting N]</c> for the cost of N instances waiting on a one-day timer once they are collected.
+/// <c>[-- --waiting N]</c> for the cost of N instances waiting on a one-day timer once they are collected, or
+/// <c>[-- --postgres CONNECTION [--silos N]]</c> for the cluster on PostgreSQL with 1 to N (default 3) silo processes.
 /// </summary>
 internal static class Program
 {
@@ -20,6 +21,18 @@ internal static class Program
     private static async Task Main(string[] args)
     {
         var quick = args.Contains("--quick");
+        if (Option(args, "--postgres") is { } postgres)
+        {
+            if (args.Contains("--serve-silo"))
+            {
+                await PostgresCluster.ServeAsync(postgres, Option(args, "--schema")!);
+                return;
+            }
+
+            await PostgresCluster.RunAsync(postgres, quick, int.Parse(Option(args, "--silos") ?? "3", System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+
         var directory = Path.Combine(Path.GetTempPath(), "baton-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
