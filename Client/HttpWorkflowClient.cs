@@ -54,7 +54,12 @@ public sealed class HttpWorkflowClient : IWorkflowClient
         ArgumentException.ThrowIfNullOrEmpty(workflowName);
         options ??= new StartWorkflowOptions();
         var path = $"{Prefix}orchestrators/{Escape(workflowName)}" + (options.InstanceId is { } id ? "/" + Escape(id) : "")
-            + (options.IfExists == InstanceIdReusePolicy.ReturnExisting ? "?ifExists=returnExisting" : "?ifExists=fail");
+            + options.IfExists switch
+            {
+                InstanceIdReusePolicy.ReturnExisting => "?ifExists=returnExisting",
+                InstanceIdReusePolicy.Fail => "?ifExists=fail",
+                _ => "?ifExists=recreateIfFinished",
+            };
         using var response = await SendAsync(HttpMethod.Post, path, Body(input), cancellationToken).ConfigureAwait(false);
         return (await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false)).GetProperty("id").GetString()!;
     }

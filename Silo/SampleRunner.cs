@@ -11,9 +11,9 @@ internal sealed class SampleRunner(IWorkflowClient client, ILogger<SampleRunner>
     {
         var started = new[]
         {
-            await client.StartAsync(nameof(GreetingChain), new[] { "Tokyo", "Seattle", "London" }, new() { InstanceId = "sample-chaining" }, stoppingToken),
-            await client.StartAsync(nameof(SquareSum), 100, new() { InstanceId = "sample-fan-out" }, stoppingToken),
-            await client.StartAsync(nameof(Reminder), new ReminderRequest("Stand up and stretch", 10), new() { InstanceId = "sample-timer" }, stoppingToken),
+            await client.StartAsync(nameof(GreetingChain), new[] { "Tokyo", "Seattle", "London" }, new() { InstanceId = "sample-chaining", IfExists = InstanceIdReusePolicy.ReturnExisting }, stoppingToken),
+            await client.StartAsync(nameof(SquareSum), 100, new() { InstanceId = "sample-fan-out", IfExists = InstanceIdReusePolicy.ReturnExisting }, stoppingToken),
+            await client.StartAsync(nameof(Reminder), new ReminderRequest("Stand up and stretch", 10), new() { InstanceId = "sample-timer", IfExists = InstanceIdReusePolicy.ReturnExisting }, stoppingToken),
         };
 
         foreach (var instanceId in started)

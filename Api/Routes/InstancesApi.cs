@@ -39,12 +39,14 @@ internal static class InstancesApi
     public static async Task<Results<Accepted<ManagementUris>, Ok<DurableStatus>>> StartAndAnswerAsync(
         string name, string? instanceId, object? input, double? timeout, HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
     {
-        // Durable Functions answers a start on a taken id with a conflict; ifExists=returnExisting makes the start idempotent.
+        // As in Durable Functions, a start on the id of a finished instance replaces it, and one on a live instance's id is a
+        // conflict; ifExists=returnExisting makes the start idempotent, ifExists=fail refuses any taken id.
         var ifExists = request.Query["ifExists"].ToString() switch
         {
-            "" or "fail" => InstanceIdReusePolicy.Fail,
+            "" or "recreateIfFinished" => InstanceIdReusePolicy.RecreateIfFinished,
+            "fail" => InstanceIdReusePolicy.Fail,
             "returnExisting" => InstanceIdReusePolicy.ReturnExisting,
-            var other => throw new ArgumentException($"ifExists must be 'fail' or 'returnExisting', not '{other}'."),
+            var other => throw new ArgumentException($"ifExists must be 'recreateIfFinished' (the default), 'fail' or 'returnExisting', not '{other}'."),
         };
         var wait = HoldFor(timeout, "timeout", request);
 

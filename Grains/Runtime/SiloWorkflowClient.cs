@@ -33,8 +33,38 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         PayloadLimit.Check(inputJson, MaxPayloadBytes, $"the input of workflow '{workflowName}'");
 
         var command = new StartCommand { Name = workflow.Name, Version = workflow.Version, Input = inputJson };
-        var created = await grains.GetGrain<IWorkflowGrain>(instanceId).StartAsync(command).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return !created && options?.IfExists == InstanceIdReusePolicy.Fail ? throw new InstanceAlreadyExistsException(instanceId) : instanceId;
+        var policy = options?.IfExists ?? InstanceIdReusePolicy.RecreateIfFinished;
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await grains.GetGrain<IWorkflowGrain>(instanceId).StartAsync(command).WaitAsync(cancellationToken).ConfigureAwait(false)
+                || policy == InstanceIdReusePolicy.ReturnExisting)
+            {
+                return instanceId;
+            }
+
+            if (policy == InstanceIdReusePolicy.Fail)
+            {
+                throw new InstanceAlreadyExistsException(instanceId);
+            }
+
+            // The id is taken: a finished instance gives way to this start, in one write that checks it is still finished.
+            var now = services.Time.GetUtcNow().UtcDateTime;
+            var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, inputJson, null, null) { Version = workflow.Version };
+            var outcome = await services.Store.RecreateAsync(row, new WorkflowStarted(workflow.Name, inputJson, workflow.Version) { Timestamp = now }, cancellationToken)
+                .ConfigureAwait(false);
+            if (outcome.Sent)
+            {
+                await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
+                return instanceId;
+            }
+
+            if (outcome.Found || attempt > 0)
+            {
+                throw new InstanceAlreadyExistsException(instanceId); // Pending, Running or Suspended: it keeps the id.
+            }
+
+            // Purged between the start and the look: start afresh.
+        }
     }
 
     public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)

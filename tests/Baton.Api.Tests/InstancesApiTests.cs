@@ -72,6 +72,18 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
+    public async Task Start_OnAFinishedInstancesId_ReplacesIt_WithA202()
+    {
+        var first = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-reused?timeout=30", Json("2"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        var again = await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-reused", Json("3"));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var status = await WaitFinishedAsync(_http, "api-reused");
+        Assert.Equal((14, 3), (status.GetProperty("output").GetInt32(), status.GetProperty("input").GetInt32()));
+    }
+
+    [Fact]
     public async Task Start_TakenId_Answers409_AndReturnExistingAnswers202()
     {
         Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-taken", Json("\"a\""))).StatusCode);

@@ -49,6 +49,20 @@ public abstract class WorkflowClientContract
     }
 
     [Fact]
+    public async Task Start_ByDefault_ReplacesAFinishedInstance_AndRefusesALiveOne_AsDurableFunctionsDoes()
+    {
+        await Client.WaitForCompletionAsync(await Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-reused" }), TimeSpan.FromSeconds(30));
+        Assert.Equal("client-reused", await Client.StartAsync(nameof(SquareSum), 3, new StartWorkflowOptions { InstanceId = "client-reused" }));
+        Assert.Equal(14, (await Client.WaitForCompletionAsync("client-reused", TimeSpan.FromSeconds(30))).ReadOutput<int>());
+
+        await Client.StartAsync(nameof(Gate), "first", new StartWorkflowOptions { InstanceId = "client-live" });
+        var refused = await Assert.ThrowsAsync<InstanceAlreadyExistsException>(() =>
+            Client.StartAsync(nameof(Gate), "second", new StartWorkflowOptions { InstanceId = "client-live" }));
+        Assert.Equal("client-live", refused.InstanceId);
+        Assert.Equal("\"first\"", (await Client.GetStatusAsync("client-live"))!.Input);
+    }
+
+    [Fact]
     public async Task Errors_AreTheSameTypedExceptionsAsInProcess()
     {
         await Assert.ThrowsAsync<WorkflowNotRegisteredException>(() => Client.StartAsync("NoSuchWorkflow", 1));
@@ -57,7 +71,7 @@ public abstract class WorkflowClientContract
         await Assert.ThrowsAsync<InvalidInstanceIdException>(() => Client.StartAsync(nameof(SquareSum), 1, new StartWorkflowOptions { InstanceId = "bad\nid" }));
 
         await Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-errors" });
-        Assert.Equal("client-errors", await Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-errors" }));
+        Assert.Equal("client-errors", await Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-errors", IfExists = InstanceIdReusePolicy.ReturnExisting }));
         var taken = await Assert.ThrowsAsync<InstanceAlreadyExistsException>(() =>
             Client.StartAsync(nameof(SquareSum), 2, new StartWorkflowOptions { InstanceId = "client-errors", IfExists = InstanceIdReusePolicy.Fail }));
         Assert.Equal("client-errors", taken.InstanceId);

@@ -6,10 +6,10 @@ namespace Baton.Silo.Tests;
 public sealed class StartAndValidationTests
 {
     [Fact]
-    public async Task Start_SameIdTwice_ReturnsExistingAndRunsOnce()
+    public async Task Start_SameIdTwice_WithReturnExisting_ReturnsExistingAndRunsOnce()
     {
         await using var silo = await TestSilo.StartAsync();
-        var options = new StartWorkflowOptions { InstanceId = "order-42" };
+        var options = new StartWorkflowOptions { InstanceId = "order-42", IfExists = InstanceIdReusePolicy.ReturnExisting };
 
         var first = await silo.Client.StartAsync(nameof(GreetingChain), new[] { "A" }, options);
         var second = await silo.Client.StartAsync(nameof(GreetingChain), new[] { "B" }, options);
@@ -29,7 +29,7 @@ public sealed class StartAndValidationTests
     public async Task Start_ConcurrentSameId_CreatesOneInstance()
     {
         await using var silo = await TestSilo.StartAsync();
-        var options = new StartWorkflowOptions { InstanceId = "concurrent" };
+        var options = new StartWorkflowOptions { InstanceId = "concurrent", IfExists = InstanceIdReusePolicy.ReturnExisting };
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => silo.Client.StartAsync(nameof(GreetingChain), new[] { $"{i}" }, options)));
 
@@ -37,6 +37,30 @@ public sealed class StartAndValidationTests
         var status = await silo.Client.WaitForCompletionAsync("concurrent", Eventually.Timeout);
         Assert.Single((await silo.Client.GetStatusAsync("concurrent", true))!.History!, e => e is History.WorkflowStarted);
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Start_ByDefault_ReplacesAFinishedInstance_AndRefusesALiveOne()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        await silo.Client.WaitForCompletionAsync(await silo.Client.StartAsync(nameof(GreetingChain), new[] { "A" }, new() { InstanceId = "reused" }), Eventually.Timeout);
+
+        // Finished: as in Durable Functions, the start replaces it under the same id and runs the new input.
+        Assert.Equal("reused", await silo.Client.StartAsync(nameof(ApprovalWorkflow), 3600, new() { InstanceId = "reused" }));
+        await Eventually.WaitUntil(async () => (await silo.Client.GetStatusAsync("reused", includeHistory: true))!.History!.OfType<History.EventWaitStarted>().Any());
+        var replaced = (await silo.Client.GetStatusAsync("reused", includeHistory: true))!;
+        Assert.Equal((nameof(ApprovalWorkflow), WorkflowRuntimeStatus.Running, "3600"), (replaced.Name, replaced.RuntimeStatus, replaced.Input));
+        Assert.Single(replaced.History!, e => e is History.WorkflowStarted);
+
+        // Live: refused, and nothing about it changes.
+        var refused = await Assert.ThrowsAsync<InstanceAlreadyExistsException>(() =>
+            silo.Client.StartAsync(nameof(GreetingChain), new[] { "B" }, new() { InstanceId = "reused" }));
+        Assert.Equal("reused", refused.InstanceId);
+        var unchanged = (await silo.Client.GetStatusAsync("reused", includeHistory: true))!;
+        Assert.Equal((replaced.Name, replaced.Input, replaced.History!.Count), (unchanged.Name, unchanged.Input, unchanged.History!.Count));
+
+        await silo.Client.RaiseEventAsync("reused", "approval", "ann");
+        Assert.Equal("approved by ann", (await silo.Client.WaitForCompletionAsync("reused", Eventually.Timeout)).ReadOutput<string>());
     }
 
     [Fact]

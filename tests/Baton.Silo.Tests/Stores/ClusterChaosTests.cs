@@ -60,11 +60,11 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
                 {
                     try
                     {
-                        await client.StartAsync(nameof(ChaosWorkflow), k, new StartWorkflowOptions { InstanceId = ids[k] });
+                        // Idempotent: a retry after an attempt that got through (its answer lost) finds the instance and leaves it be.
+                        await client.StartAsync(nameof(ChaosWorkflow), k, new StartWorkflowOptions { InstanceId = ids[k], IfExists = InstanceIdReusePolicy.ReturnExisting });
                     }
                     catch (InstanceAlreadyExistsException)
                     {
-                        // An earlier attempt got through before its answer was lost.
                     }
                 });
                 if (k % 2 == 0)
