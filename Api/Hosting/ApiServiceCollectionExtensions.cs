@@ -76,6 +76,7 @@ public static class ApiServiceCollectionExtensions
         app.MapWorkflowStarters();
         app.MapWorkflowCatalog();
         app.MapEvents();
+        app.MapEntities();
         if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true) && !app.Configuration.GetValue(BatonNodeExtensions.FrontEndKey, false))
         {
             // Orleans' own view of silos, grains and calls, served where a silo runs; Baton's access control guards it like any reading route.

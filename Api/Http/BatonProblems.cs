@@ -77,6 +77,7 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
         406 => "NotAcceptable",
         413 => "RequestTooLarge",
         415 => "UnsupportedMediaType",
+        501 => "NotImplemented",
         503 => "Unavailable",
         _ when status >= 500 => "ServerError",
         _ => "Error",

@@ -59,14 +59,23 @@ internal static class InstanceQueries
             : DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time) ? time
             : throw new ArgumentException($"{parameter} must be an ISO 8601 time, not '{text}'.");
 
-    /// <summary>A <c>runtimeStatus</c> parameter: comma-separated status names (case-insensitive), possibly repeated; null when absent.</summary>
-    /// <exception cref="ArgumentException">A name is not a status.</exception>
+    /// <summary>
+    /// A <c>runtimeStatus</c> parameter: comma-separated status names (case-insensitive), possibly repeated; null when
+    /// absent. As in Durable Functions, names of no Baton status (<c>Canceled</c>, <c>Unknown</c>, or any other) are
+    /// ignored rather than refused: an empty array means names were given and none can match (<see cref="MatchesNothing"/>).
+    /// </summary>
     public static WorkflowRuntimeStatus[]? Statuses(Microsoft.Extensions.Primitives.StringValues values)
     {
         var names = values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-        return names.Length == 0 ? null : names.Select(name =>
-            Enum.TryParse<WorkflowRuntimeStatus>(name, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(name, out _)
+        return names.Length == 0 ? null : names
+            .Select(name => Enum.TryParse<WorkflowRuntimeStatus>(name, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(name, out _)
                 ? status
-                : throw new ArgumentException($"runtimeStatus '{name}' is not one of {string.Join(", ", Enum.GetNames<WorkflowRuntimeStatus>())}.")).ToArray();
+                : (WorkflowRuntimeStatus?)null)
+            .OfType<WorkflowRuntimeStatus>()
+            .Distinct()
+            .ToArray();
     }
+
+    /// <summary>True when a status filter was given and names no status an instance can have: the answer is empty without a look.</summary>
+    public static bool MatchesNothing(IReadOnlyCollection<WorkflowRuntimeStatus>? statuses) => statuses is { Count: 0 };
 }

@@ -156,18 +156,28 @@ internal static class InstancesApi
 
     private static async Task<Ok<DurableStatus[]>> ListAsync(bool? showInput, HttpContext context, IWorkflowClient client, CancellationToken cancellationToken)
     {
-        var page = await client.ListAsync(InstanceQueries.Listing(context.Request), cancellationToken);
+        var query = InstanceQueries.Listing(context.Request);
+        if (InstanceQueries.MatchesNothing(query.Statuses))
+        {
+            return TypedResults.Ok(Array.Empty<DurableStatus>());
+        }
+
+        var page = await client.ListAsync(query, cancellationToken);
         if (page.ContinuationToken is { } next)
         {
             context.Response.Headers[InstanceQueries.ContinuationHeader] = next;
         }
 
-        return TypedResults.Ok(page.Items.Select(s => DurableStatus.From(s, showInput ?? false)).ToArray());
+        // Lists carry each instance's input unless showInput=false, as in Durable Functions.
+        return TypedResults.Ok(page.Items.Select(s => DurableStatus.From(s, showInput ?? true)).ToArray());
     }
 
     private static async Task<Ok<StatusCounts>> CountAsync(HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
     {
-        var counts = await client.CountByStatusAsync(InstanceQueries.Listing(request), cancellationToken);
+        var query = InstanceQueries.Listing(request);
+        var counts = InstanceQueries.MatchesNothing(query.Statuses)
+            ? new Dictionary<WorkflowRuntimeStatus, long>()
+            : await client.CountByStatusAsync(query, cancellationToken);
         return TypedResults.Ok(new StatusCounts(counts.Values.Sum(), counts.ToDictionary(c => c.Key.ToString(), c => c.Value)));
     }
 
@@ -177,8 +187,11 @@ internal static class InstancesApi
         return TypedResults.Ok(new PurgeResult(1));
     }
 
-    private static async Task<Ok<PurgeResult>> PurgeManyAsync(HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new PurgeResult(await client.PurgeAsync(InstanceQueries.Purge(request), cancellationToken)));
+    private static async Task<Ok<PurgeResult>> PurgeManyAsync(HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
+    {
+        var query = InstanceQueries.Purge(request);
+        return TypedResults.Ok(new PurgeResult(InstanceQueries.MatchesNothing(query.Statuses) ? 0 : await client.PurgeAsync(query, cancellationToken)));
+    }
 
     /// <summary>The answer to a count: the total and each status's count.</summary>
     internal sealed record StatusCounts(long Total, IReadOnlyDictionary<string, long> ByStatus);

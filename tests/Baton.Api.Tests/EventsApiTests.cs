@@ -77,9 +77,11 @@ public sealed class EventsApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
-    public async Task Stream_UnknownStatusFilter_Answers400()
+    public async Task Stream_BadResumePoint_Answers400()
     {
-        await AssertProblemAsync(await _http.GetAsync("/api/events?runtimeStatus=Dreaming"), HttpStatusCode.BadRequest, "Dreaming");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+        request.Headers.Add("Last-Event-ID", "yesterday");
+        await AssertProblemAsync(await _http.SendAsync(request), HttpStatusCode.BadRequest, "Last-Event-ID");
     }
 
     private async Task<StreamReader> OpenAsync(string path, CancellationToken cancellationToken)

@@ -291,9 +291,32 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
+    public async Task List_StatusNamesBatonDoesNotHave_AreIgnored_AsDurableFunctionsDoes()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/api-df-status?timeout=30", Json("2"))).StatusCode);
+
+        // Canceled is a Durable Functions status no instance has; an unknown name is ignored rather than refused.
+        var lenient = await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/instances?instanceIdPrefix=api-df-status&runtimeStatus=Canceled,Completed,Sleeping");
+        var listed = Assert.Single(lenient.EnumerateArray());
+        Assert.Equal(2, listed.GetProperty("input").GetInt32()); // lists carry the input by default
+        Assert.Empty((await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/instances?instanceIdPrefix=api-df-status&runtimeStatus=Canceled")).EnumerateArray());
+        Assert.Equal(0, (await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/counts?instanceIdPrefix=api-df-status&runtimeStatus=Unknown")).GetProperty("total").GetInt64());
+        var purge = await (await _http.DeleteAsync($"{Prefix}/instances?instanceIdPrefix=api-df-status&runtimeStatus=Canceled")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, purge.GetProperty("instancesDeleted").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"{Prefix}/instances/api-df-status")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Entities_Answer501ProblemDetails_UntilBatonHasThem()
+    {
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/entities/Counter/c1"), HttpStatusCode.NotImplemented, "entities", "NotImplemented");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/entities/Counter/c1?op=add", Json("1")), HttpStatusCode.NotImplemented, "entities", "NotImplemented");
+        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/entities/Counter"), HttpStatusCode.NotImplemented, "entities", "NotImplemented");
+    }
+
+    [Fact]
     public async Task List_BadFilter_Answers400()
     {
-        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances?runtimeStatus=Sleeping"), HttpStatusCode.BadRequest, "Sleeping");
         await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances?createdTimeFrom=yesterday"), HttpStatusCode.BadRequest, "createdTimeFrom");
         await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances?top=5000"), HttpStatusCode.BadRequest, "page size");
     }
