@@ -71,6 +71,12 @@ internal static class InstancesApi
         string name, string? instanceId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
     {
         var input = await body.ReadJsonAsync(request, cancellationToken);
+        if (input is { ValueKind: System.Text.Json.JsonValueKind.String } text && text.GetString() == "")
+        {
+            // What the Durable Functions client sends for "no input": the start has none.
+            input = null;
+        }
+
         return await StartAndAnswerAsync(name, instanceId, input, timeout, request, client, cancellationToken);
     }
 

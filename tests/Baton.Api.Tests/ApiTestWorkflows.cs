@@ -9,6 +9,12 @@ public sealed class WaitsForGo : Workflow<string, string>
         $"{input}:{await context.WaitForEventAsync<string>("go", TimeSpan.FromDays(1))}";
 }
 
+/// <summary>Takes an optional input and returns what it got, or "none".</summary>
+public sealed class OptionalInput : Workflow<string?, string>
+{
+    public override Task<string> RunAsync(IWorkflowContext context, string? input) => Task.FromResult(input ?? "none");
+}
+
 /// <summary>Publishes a callback's token as its custom status and returns what the callback is completed with.</summary>
 public sealed class AwaitsCallback : Workflow<string, string>
 {
@@ -40,6 +46,7 @@ internal static class ApiTestWorkflowRegistration
 {
     public static BatonBuilder AddApiTestWorkflows(this BatonBuilder builder) => builder
         .AddWorkflow<WaitsForGo>()
+        .AddWorkflow<OptionalInput>()
         .AddWorkflow<AwaitsCallback>()
         .AddWorkflow<FailsUntilFixed>().AddActivity<FailUntilFixed>();
 }

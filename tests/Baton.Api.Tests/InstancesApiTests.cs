@@ -307,6 +307,19 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
+    public async Task Start_WithAnEmptyStringBody_HasNoInput_AsTheDurableFunctionsClientMeansIt()
+    {
+        var started = await _http.PostAsync($"{Prefix}/orchestrators/OptionalInput/api-empty-body?timeout=30", Json("\"\""));
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        var status = await started.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("none", JsonValueKind.Null), (status.GetProperty("output").GetString(), status.GetProperty("input").ValueKind));
+
+        // A workflow whose input is required refuses it, as it refuses any missing input.
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/api-empty-required", Json("\"\"")), HttpStatusCode.BadRequest, "input");
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/api-empty-required")).StatusCode);
+    }
+
+    [Fact]
     public async Task Entities_Answer501ProblemDetails_UntilBatonHasThem()
     {
         await AssertProblemAsync(await _http.GetAsync($"{Prefix}/entities/Counter/c1"), HttpStatusCode.NotImplemented, "entities", "NotImplemented");
