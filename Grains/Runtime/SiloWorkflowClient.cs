@@ -200,12 +200,14 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     public Task TerminateAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
         SendAsync(instanceId, new WorkflowTerminated(reason), s => !s.IsTerminal(), "terminate", "only an instance that has not finished can be terminated", cancellationToken);
 
+    // As in Durable Functions, suspending a suspended instance and resuming a live one that is not suspended succeed and change nothing.
     public Task SuspendAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
         SendAsync(instanceId, new WorkflowSuspended(reason), s => s is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending, "suspend",
-            "only a pending or running instance can be suspended", cancellationToken);
+            "only a pending or running instance can be suspended", cancellationToken, alreadyThere: s => s == WorkflowRuntimeStatus.Suspended);
 
     public Task ResumeAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
-        SendAsync(instanceId, new WorkflowResumed(reason), s => s == WorkflowRuntimeStatus.Suspended, "resume", "only a suspended instance can be resumed", cancellationToken);
+        SendAsync(instanceId, new WorkflowResumed(reason), s => s == WorkflowRuntimeStatus.Suspended, "resume", "only a suspended instance can be resumed", cancellationToken,
+            alreadyThere: s => s is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending);
 
     public Task RewindAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
         SendAsync(instanceId, new WorkflowRewound(reason, []), s => s == WorkflowRuntimeStatus.Failed, "rewind", "only a failed instance can be rewound", cancellationToken);
@@ -262,10 +264,17 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         return total;
     }
 
-    private async Task SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, string operation, string rule, CancellationToken cancellationToken)
+    /// <param name="alreadyThere">Statuses in which the request is already met: nothing is written, and nothing is thrown.</param>
+    private async Task SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, string operation, string rule, CancellationToken cancellationToken,
+        Func<WorkflowRuntimeStatus, bool>? alreadyThere = null)
     {
         InstanceIds.Validate(instanceId);
         var outcome = await services.Store.SendAsync(instanceId, message, allowed, services.Time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+        if (outcome is { Found: true, Sent: false } && alreadyThere?.Invoke(outcome.Status) == true)
+        {
+            return;
+        }
+
         ThrowUnlessDone(instanceId, outcome, operation, rule);
         await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
     }

@@ -17,7 +17,7 @@ public sealed class OperatorTests
             await Eventually.WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
             await first.Client.SuspendAsync(id, "maintenance");
             await Eventually.WaitUntil(async () => (await first.Client.GetStatusAsync(id))!.RuntimeStatus == WorkflowRuntimeStatus.Suspended);
-            await Assert.ThrowsAsync<InvalidInstanceStateException>(() => first.Client.SuspendAsync(id, "twice"));
+            await first.Client.SuspendAsync(id, "twice"); // already suspended: nothing changes, as in Durable Functions
         }
 
         // The timer is due and an event arrives while suspended: both wait for the resume.
@@ -37,16 +37,26 @@ public sealed class OperatorTests
     }
 
     [Fact]
-    public async Task Resume_ARunningInstance_IsRefused_AndChangesNothing()
+    public async Task Resume_ARunningInstance_AndSuspend_ASuspendedOne_SucceedAndChangeNothing()
     {
         await using var silo = await TestSilo.StartAsync();
         var id = await silo.Client.StartAsync(nameof(ApprovalWorkflow), 3600);
         await Eventually.WaitUntil(async () => (await silo.Client.GetStatusAsync(id))!.RuntimeStatus == WorkflowRuntimeStatus.Running);
 
-        var refused = await Assert.ThrowsAsync<InvalidInstanceStateException>(() => silo.Client.ResumeAsync(id, "why not"));
-
-        Assert.Equal(WorkflowRuntimeStatus.Running, refused.Status);
+        await silo.Client.ResumeAsync(id, "why not");
         Assert.Equal(0, await Db.CountAsync(silo.DatabasePath, "messages", id, "step_id IS NULL"));
+
+        await silo.Client.SuspendAsync(id, "once");
+        await Eventually.WaitUntil(async () => (await silo.Client.GetStatusAsync(id))!.RuntimeStatus == WorkflowRuntimeStatus.Suspended);
+        var history = (await silo.Client.GetStatusAsync(id, includeHistory: true))!.History!.Count;
+        await silo.Client.SuspendAsync(id, "twice");
+        Assert.Equal(0, await Db.CountAsync(silo.DatabasePath, "messages", id, "step_id IS NULL"));
+        Assert.Equal(history, (await silo.Client.GetStatusAsync(id, includeHistory: true))!.History!.Count);
+
+        // A finished instance is still refused.
+        await silo.Client.TerminateAsync(id, "done");
+        await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await Assert.ThrowsAsync<InvalidInstanceStateException>(() => silo.Client.ResumeAsync(id))).Status);
     }
 
     [Fact]
