@@ -18,6 +18,9 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
     // Operations that need a live instance: on a finished one, the instance is gone for them (410).
     private static readonly HashSet<string> LiveOnlyOperations = ["raise an event", "terminate", "suspend", "resume"];
 
+    // Operations whose precondition is the instance's status, which Durable Functions answers 412 when it does not hold.
+    private static readonly HashSet<string> PreconditionOperations = ["rewind", "purge"];
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (For(exception) is not { } problem)
@@ -44,7 +47,7 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
             WorkflowNotRegisteredException e => Problem(404, "Unknown workflow.", e, ("workflowName", e.WorkflowName)),
             InstanceAlreadyExistsException e => Problem(409, "Instance id already in use.", e, ("instanceId", e.InstanceId)),
             InvalidInstanceStateException e => Problem(
-                e.Status.IsTerminal() && LiveOnlyOperations.Contains(e.Operation) ? 410 : 409,
+                e.Status.IsTerminal() && LiveOnlyOperations.Contains(e.Operation) ? 410 : PreconditionOperations.Contains(e.Operation) ? 412 : 409,
                 e.Status.IsTerminal() && LiveOnlyOperations.Contains(e.Operation) ? "Instance finished." : "Instance in the wrong state.",
                 e, ("instanceId", e.InstanceId), ("instanceStatus", e.Status.ToString()), ("operation", e.Operation), ("rule", e.Rule)),
             InvalidWorkflowInputException e => Problem(400, "Invalid input.", e,
@@ -76,6 +79,7 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
         405 => "MethodNotAllowed",
         406 => "NotAcceptable",
         413 => "RequestTooLarge",
+        412 => "PreconditionFailed",
         415 => "UnsupportedMediaType",
         501 => "NotImplemented",
         503 => "Unavailable",

@@ -94,7 +94,7 @@ public sealed class InstanceControlApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
-    public async Task Rewind_FailedInstance_RunsAgainFromTheFailure_AndRunningAnswers409()
+    public async Task Rewind_FailedInstance_RunsAgainFromTheFailure_AndRunningAnswers412()
     {
         FailUntilFixed.Fixed = false;
         await _http.PostAsync($"{Prefix}/orchestrators/FailsUntilFixed/ctl-rewind?timeout=20", Json("\"boom\""));
@@ -109,6 +109,6 @@ public sealed class InstanceControlApiTests : IClassFixture<BatonApiFactory>
         Assert.Equal("fixed boom", rewound.GetProperty("output").GetString());
 
         await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-rewind-running", Json("\"r\""));
-        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-rewind-running/rewind", null), HttpStatusCode.Conflict, "failed");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-rewind-running/rewind", null), HttpStatusCode.PreconditionFailed, "failed");
     }
 }

@@ -181,7 +181,7 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         Assert.Equal(1, (await one.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instancesDeleted").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/api-purge-1")).StatusCode);
 
-        await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances/api-purge-running"), HttpStatusCode.Conflict, "api-purge-running", nameof(InvalidInstanceStateException));
+        await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances/api-purge-running"), HttpStatusCode.PreconditionFailed, "api-purge-running", nameof(InvalidInstanceStateException));
         await AssertProblemAsync(await _http.DeleteAsync($"{Prefix}/instances/api-purge-nobody"), HttpStatusCode.NotFound, "api-purge-nobody", nameof(InstanceNotFoundException));
 
         var many = await _http.DeleteAsync($"{Prefix}/instances?instanceIdPrefix=api-purge-");
