@@ -7,21 +7,29 @@ namespace Baton.Client;
 /// <summary>Reads the node's status payload (Durable Functions field names plus Baton's) into a <see cref="WorkflowStatus"/>.</summary>
 internal static class StatusReader
 {
-    public static WorkflowStatus Read(JsonElement payload) => new()
+    public static WorkflowStatus Read(JsonElement payload)
+    {
+        var status = Enum.Parse<WorkflowRuntimeStatus>(payload.GetProperty("runtimeStatus").GetString()!);
+        var failure = Optional(payload, "failureDetails")?.Deserialize<FailureDetails>(BatonJson.Options);
+        return Read(payload, status, failure);
+    }
+
+    private static WorkflowStatus Read(JsonElement payload, WorkflowRuntimeStatus status, FailureDetails? failure) => new()
     {
         InstanceId = payload.GetProperty("instanceId").GetString()!,
         Name = payload.GetProperty("name").GetString()!,
-        RuntimeStatus = Enum.Parse<WorkflowRuntimeStatus>(payload.GetProperty("runtimeStatus").GetString()!),
+        RuntimeStatus = status,
         CreatedAt = payload.GetProperty("createdTime").GetDateTime().ToUniversalTime(),
         LastUpdatedAt = payload.GetProperty("lastUpdatedTime").GetDateTime().ToUniversalTime(),
         CompletedAt = Optional(payload, "completedTime")?.GetDateTime().ToUniversalTime(),
         Input = Raw(payload, "input"),
-        Output = Raw(payload, "output"),
+        // A failed instance's output over HTTP is its failure message (the Durable Functions shape); the failure is in Failure.
+        Output = status == WorkflowRuntimeStatus.Failed && failure is not null ? null : Raw(payload, "output"),
         CustomStatus = Raw(payload, "customStatus"),
         Version = Optional(payload, "version")?.GetInt32() ?? 1,
         ParentInstanceId = Optional(payload, "parentInstanceId")?.GetString(),
         StatusReason = Optional(payload, "statusReason")?.GetString(),
-        Failure = Optional(payload, "failureDetails")?.Deserialize<FailureDetails>(BatonJson.Options),
+        Failure = failure,
         History = Optional(payload, "historyEvents")?.Deserialize<List<HistoryEvent>>(BatonJson.Options),
     };
 

@@ -7,7 +7,8 @@ namespace Baton.Api.Http;
 /// <summary>
 /// An instance's status in the Durable Functions HTTP API's field names (<c>name</c>, <c>instanceId</c>, <c>runtimeStatus</c>,
 /// <c>input</c>, <c>customStatus</c>, <c>output</c>, <c>createdTime</c>, <c>lastUpdatedTime</c>, <c>historyEvents</c>), plus
-/// Baton's own fields after them. Input, output and custom status are JSON values, not strings.
+/// Baton's own fields after them. Input, output and custom status are JSON values, not strings; a failed instance's output
+/// is its failure message, as Durable Functions gives it, with Baton's <c>failureDetails</c> beside it.
 /// </summary>
 internal sealed record DurableStatus(
     string Name,
@@ -35,7 +36,8 @@ internal sealed record DurableStatus(
         status.RuntimeStatus.ToString(),
         showInput ? Json(status.Input) : null,
         Json(status.CustomStatus),
-        Json(status.Output),
+        // A failed instance's output is its failure's message, as in Durable Functions; failureDetails has the rest.
+        status is { RuntimeStatus: WorkflowRuntimeStatus.Failed, Output: null, Failure: { } failure } ? JsonSerializer.SerializeToElement(failure.Message) : Json(status.Output),
         status.CreatedAt,
         status.LastUpdatedAt,
         status.History is { } history ? JsonSerializer.SerializeToElement(history, BatonJson.Options) : null,

@@ -37,7 +37,9 @@ public sealed class CallbacksApiTests : IClassFixture<BatonApiFactory>
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var status = await WaitFinishedAsync(_http, "cb-fail");
         Assert.Equal("Failed", status.GetProperty("runtimeStatus").GetString());
-        Assert.Contains("card declined", status.GetProperty("failureDetails").GetProperty("message").GetString());
+        var message = status.GetProperty("failureDetails").GetProperty("message").GetString();
+        Assert.Contains("card declined", message);
+        Assert.Equal(message, status.GetProperty("output").GetString()); // the failure message as output, as Durable Functions gives it
     }
 
     [Fact]

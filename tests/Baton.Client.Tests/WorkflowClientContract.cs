@@ -140,6 +140,11 @@ public abstract class WorkflowClientContract
 
         Assert.Equal(WorkflowRuntimeStatus.Failed, failure.Status);
         Assert.Contains("kaboom", failure.Failure!.Message);
+
+        // Every client reads a failed instance alike: no output, the failure in Failure (HTTP carries the message as output).
+        var status = (await Client.GetStatusAsync("client-explodes"))!;
+        Assert.Null(status.Output);
+        Assert.Contains("kaboom", status.Failure!.Message);
     }
 
     [Fact]
