@@ -32,7 +32,7 @@ internal sealed record ManagementUris(
             instance + "/terminate?reason={text}",
             instance + "/suspend?reason={text}",
             instance + "/resume?reason={text}",
-            instance + "/restart?restartWithNewInstanceId={true|false}",
+            instance + "/restart", // posted as given, it restarts under the same id; add ?restartWithNewInstanceId=true for a copy
             instance + "/rewind?reason={text}",
             instance);
     }

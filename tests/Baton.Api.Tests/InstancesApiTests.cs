@@ -48,6 +48,11 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         Assert.Equal("Hello, Oslo!", status.GetProperty("output").GetString());
         Assert.Equal("Oslo", status.GetProperty("input")[0].GetString());
         Assert.Equal("GreetingChain", status.GetProperty("name").GetString());
+
+        // The management URIs work as handed out: the restart URI, posted as given, runs the instance again.
+        var restart = await _http.PostAsync(started.GetProperty("restartPostUri").GetString(), null);
+        Assert.Equal(HttpStatusCode.Accepted, restart.StatusCode);
+        Assert.Equal("Hello, Oslo!", (await WaitFinishedAsync(_http, "api-chain-1")).GetProperty("output").GetString());
         Assert.True(status.TryGetProperty("createdTime", out _) && status.TryGetProperty("lastUpdatedTime", out _));
     }
 
