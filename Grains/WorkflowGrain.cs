@@ -31,13 +31,16 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _instance = new WorkflowInstance(this.GetPrimaryKeyString(), services, this);
+        services.Notifier.Activated(_instance.InstanceId);
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Held waits end now rather than hold the deactivation (and a silo's shutdown) until they time out.
+        // Held waits end now rather than hold the deactivation (and a silo's shutdown) until they time out; waiters in this
+        // silo look again, and wait wherever the instance is next.
         await _deactivating.CancelAsync();
+        services.Notifier.Deactivated(_instance.InstanceId);
 
         // Released only when reminders carry every wait: a timer in memory (a short wait, or a reminder that could not be
         // registered) keeps the owner, so that recovery wakes the instance if this silo goes.

@@ -24,7 +24,7 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// another silo learns of a finish as it happens, since the finishing commit signals waiters on the grain's silo only.
     /// </summary>
     /// <param name="wait">The longest the call is held; keep it under the cluster's response timeout.</param>
-    /// <returns>True when the instance has finished.</returns>
+    /// <returns>True when the wait ended early: the instance finished, or its grain is deactivating; read the status either way.</returns>
     [Alias("WaitUntilFinished")]
     Task<bool> WaitUntilFinishedAsync(TimeSpan wait);
 

@@ -27,9 +27,8 @@ internal static class InstanceWakeUp
                 await grains.GetGrain<IWorkflowGrain>(instanceId).WakeAsync();
                 return;
             }
-            catch (Exception ex) when (attempt < Backoff.Length)
+            catch (Exception) when (attempt < Backoff.Length)
             {
-                _ = ex;
                 await Task.Delay(Backoff[attempt]).ConfigureAwait(false);
             }
             catch (Exception ex)

@@ -129,8 +129,11 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
                     return status;
                 }
 
-                // The finish signals waiters on the silo of the instance's grain, which may be another: the wait is held there.
-                await Task.WhenAny(signal, WaitAtGrainAsync(instanceId, deadline.Token)).ConfigureAwait(false);
+                // The finish signals waiters on the silo where the instance's grain is active: here, the signal is enough (a
+                // deactivation signals too, to look again); elsewhere, the wait is held at the grain.
+                await Task.WhenAny(signal, services.Notifier.IsActiveHere(instanceId)
+                    ? Task.Delay(GrainWait, services.Time, deadline.Token)
+                    : WaitAtGrainAsync(instanceId, deadline.Token)).ConfigureAwait(false);
                 deadline.Token.ThrowIfCancellationRequested();
             }
         }

@@ -230,25 +230,8 @@ internal sealed class PostgresWriter : IAsyncDisposable
                 continue;
             }
 
-            var request = batch[next++];
-            _unitStarted = false;
-            try
+            if (!RunWrite(transaction, batch[next++], succeeded, retry))
             {
-                request.Run(this);
-                succeeded.Add(request);
-            }
-            catch (Exception ex) when (_connection.State == System.Data.ConnectionState.Open)
-            {
-                if (!RollBackWrite(transaction, request, ex, _unitStarted, succeeded, retry))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex)
-            {
-                // The connection broke: nothing of this transaction was committed.
-                request.Fail(ex);
-                Abort(transaction, succeeded, ex);
                 return;
             }
         }
@@ -305,8 +288,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
 
             try
             {
-                using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT pipeline", _connection);
-                rollback.ExecuteNonQuery();
+                ExecuteCommand("ROLLBACK TO SAVEPOINT pipeline");
             }
             catch (Exception rollbackFailure)
             {
@@ -315,30 +297,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
                 return false;
             }
 
-            foreach (var request in group)
-            {
-                _unitStarted = false;
-                try
-                {
-                    request.Run(this);
-                    succeeded.Add(request);
-                }
-                catch (Exception failure) when (_connection.State == System.Data.ConnectionState.Open)
-                {
-                    if (!RollBackWrite(transaction, request, failure, _unitStarted, succeeded, retry))
-                    {
-                        return false;
-                    }
-                }
-                catch (Exception failure)
-                {
-                    request.Fail(failure);
-                    Abort(transaction, succeeded, failure);
-                    return false;
-                }
-            }
-
-            return true;
+            return group.All(request => RunWrite(transaction, request, succeeded, retry));
         }
         catch (Exception ex)
         {
@@ -354,6 +313,36 @@ internal sealed class PostgresWriter : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>Runs one write on its own (its statements as it sends them, in its savepoint) and settles it if it fails.</summary>
+    /// <returns>False when the transaction was lost; everything it held was failed then.</returns>
+    private bool RunWrite(NpgsqlTransaction transaction, WriteRequest<PostgresWriter> request, List<WriteRequest<PostgresWriter>> succeeded, List<WriteRequest<PostgresWriter>> retry)
+    {
+        _unitStarted = false;
+        try
+        {
+            request.Run(this);
+            succeeded.Add(request);
+            return true;
+        }
+        catch (Exception ex) when (_connection!.State == System.Data.ConnectionState.Open)
+        {
+            return RollBackWrite(transaction, request, ex, _unitStarted, succeeded, retry);
+        }
+        catch (Exception ex)
+        {
+            // The connection broke: nothing of this transaction was committed.
+            request.Fail(ex);
+            Abort(transaction, succeeded, ex);
+            return false;
+        }
+    }
+
+    private void ExecuteCommand(string sql)
+    {
+        using var command = new NpgsqlCommand(sql, _connection);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>Undoes a failed write: to its savepoint when it shares the transaction, or the whole transaction when alone.</summary>
@@ -376,8 +365,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
         {
             try
             {
-                using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT unit", _connection);
-                rollback.ExecuteNonQuery();
+                ExecuteCommand("ROLLBACK TO SAVEPOINT unit");
             }
             catch (Exception rollbackFailure)
             {
