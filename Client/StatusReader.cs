@@ -23,8 +23,9 @@ internal static class StatusReader
         LastUpdatedAt = payload.GetProperty("lastUpdatedTime").GetDateTime().ToUniversalTime(),
         CompletedAt = Optional(payload, "completedTime")?.GetDateTime().ToUniversalTime(),
         Input = Raw(payload, "input"),
-        // A failed instance's output over HTTP is its failure message (the Durable Functions shape); the failure is in Failure.
-        Output = status == WorkflowRuntimeStatus.Failed && failure is not null ? null : Raw(payload, "output"),
+        // Over HTTP a failed instance's output is its failure message and a terminated one's the reason (the Durable Functions
+        // shape); they are in Failure and StatusReason, and a terminated instance has no output of its own.
+        Output = status == WorkflowRuntimeStatus.Failed && failure is not null || status == WorkflowRuntimeStatus.Terminated ? null : Raw(payload, "output"),
         CustomStatus = Raw(payload, "customStatus"),
         Version = Optional(payload, "version")?.GetInt32() ?? 1,
         ParentInstanceId = Optional(payload, "parentInstanceId")?.GetString(),

@@ -14,6 +14,12 @@ public sealed class ApiOptions
     /// <summary>The longest a status read with <c>waitSeconds</c> holds the request open. Default: 60 seconds.</summary>
     public TimeSpan MaxLongPoll { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The task hub named in the management URIs the API hands out (<c>taskHub=…</c>, as Durable Functions names them).
+    /// Default: <c>Baton</c>.
+    /// </summary>
+    public string TaskHub { get; set; } = "Baton";
+
     /// <summary>Who may call the API. Default: nobody is checked (allowed only when the node binds to loopback).</summary>
     public AccessOptions Access { get; set; } = new();
 
@@ -24,6 +30,7 @@ public sealed class ApiOptions
     {
         Require(MaxRequestBodyBytes is >= 1024 and <= 1L << 30, nameof(MaxRequestBodyBytes), "must be between 1 KiB and 1 GiB");
         Require(MaxLongPoll > TimeSpan.Zero, nameof(MaxLongPoll), "must be positive");
+        Require(TaskHub is { Length: > 0 and <= 50 } && TaskHub.All(char.IsAsciiLetterOrDigit), nameof(TaskHub), "must be 1 to 50 ASCII letters or digits");
         for (var i = 0; i < Access.ApiKeys.Count; i++)
         {
             var key = Access.ApiKeys[i];

@@ -35,7 +35,35 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
             httpContext.Response.Headers.RetryAfter = "1";
         }
 
+        if (WantsTextForRewind(httpContext.Request))
+        {
+            httpContext.Response.Headers[ErrorCodeHeader] = (string?)problem.Extensions[ErrorCode];
+            httpContext.Response.ContentType = "text/plain; charset=utf-8";
+            await httpContext.Response.WriteAsync(problem.Detail ?? problem.Title ?? "", cancellationToken);
+            return true;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The header that carries the <c>errorCode</c> of an error answered as text.</summary>
+    public const string ErrorCodeHeader = "X-Baton-Error-Code";
+
+    /// <summary>
+    /// Whether a refused rewind is answered as text: the Durable Functions clients make the body of a refused rewind their
+    /// error's message as it is (so problem details would read "[object Object]"), and say so by accepting text/plain without
+    /// asking for problem details. Every other caller, and every other route, gets problem details.
+    /// </summary>
+    private static bool WantsTextForRewind(HttpRequest request)
+    {
+        if (!request.Path.Value!.EndsWith("/rewind", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var accept = request.GetTypedHeaders().Accept;
+        return accept.Any(a => a.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
+            && !accept.Any(a => a.MediaType.Equals("application/problem+json", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The problem for an exception the API knows, or null for an unexpected one (a 500).</summary>

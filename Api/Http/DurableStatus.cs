@@ -8,7 +8,8 @@ namespace Baton.Api.Http;
 /// An instance's status in the Durable Functions HTTP API's field names (<c>name</c>, <c>instanceId</c>, <c>runtimeStatus</c>,
 /// <c>input</c>, <c>customStatus</c>, <c>output</c>, <c>createdTime</c>, <c>lastUpdatedTime</c>, <c>historyEvents</c>), plus
 /// Baton's own fields after them. Input, output and custom status are JSON values, not strings; a failed instance's output
-/// is its failure message, as Durable Functions gives it, with Baton's <c>failureDetails</c> beside it.
+/// is its failure message and a terminated one's the reason, as Durable Functions gives them, with Baton's
+/// <c>failureDetails</c> and <c>statusReason</c> beside them.
 /// </summary>
 internal sealed record DurableStatus(
     string Name,
@@ -36,8 +37,7 @@ internal sealed record DurableStatus(
         status.RuntimeStatus.ToString(),
         showInput ? Json(status.Input) : null,
         Json(status.CustomStatus),
-        // A failed instance's output is its failure's message, as in Durable Functions; failureDetails has the rest.
-        status is { RuntimeStatus: WorkflowRuntimeStatus.Failed, Output: null, Failure: { } failure } ? JsonSerializer.SerializeToElement(failure.Message) : Json(status.Output),
+        OutputOf(status),
         status.CreatedAt,
         status.LastUpdatedAt,
         status.History is { } history ? JsonSerializer.SerializeToElement(history, BatonJson.Options) : null,
@@ -46,6 +46,17 @@ internal sealed record DurableStatus(
         status.ParentInstanceId,
         status.StatusReason,
         status.Failure);
+
+    /// <summary>
+    /// As in Durable Functions: a failed instance's output is its failure's message (failureDetails has the rest), and a
+    /// terminated one's is the reason given (also in statusReason).
+    /// </summary>
+    private static JsonElement? OutputOf(WorkflowStatus status) => status switch
+    {
+        { RuntimeStatus: WorkflowRuntimeStatus.Failed, Output: null, Failure: { } failure } => JsonSerializer.SerializeToElement(failure.Message),
+        { RuntimeStatus: WorkflowRuntimeStatus.Terminated, Output: null, StatusReason: { } reason } => JsonSerializer.SerializeToElement(reason),
+        _ => Json(status.Output),
+    };
 
     private static JsonElement? Json(string? json)
     {

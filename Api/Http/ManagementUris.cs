@@ -1,3 +1,6 @@
+using Baton.Api.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace Baton.Api.Http;
 
 /// <summary>
@@ -18,22 +21,38 @@ internal sealed record ManagementUris(
     /// <summary>The route prefix of the management API.</summary>
     public const string Prefix = "/runtime/webhooks/durabletask";
 
+    /// <summary>
+    /// The connection name the URIs carry: Durable Functions' default. Baton has one store per node and reads neither it nor
+    /// the task hub; they are there so that a client that appends <c>&amp;showHistory=true</c> to a URI, as Durable Functions
+    /// clients do, extends its query rather than the instance id.
+    /// </summary>
+    public const string Connection = "Storage";
+
     /// <summary>The instance's status URI alone, for a status answer's <c>Location</c>.</summary>
-    public static string StatusUri(HttpRequest request, string instanceId) =>
-        $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}/instances/{Uri.EscapeDataString(instanceId)}";
+    public static string StatusUri(HttpRequest request, string instanceId) => InstanceUri(request, instanceId) + "?" + HubQuery(request);
 
     public static ManagementUris For(HttpRequest request, string instanceId)
     {
-        var instance = StatusUri(request, instanceId);
+        var instance = InstanceUri(request, instanceId);
+        var hub = HubQuery(request);
         return new ManagementUris(
             instanceId,
-            instance,
-            instance + "/raiseEvent/{eventName}",
-            instance + "/terminate?reason={text}",
-            instance + "/suspend?reason={text}",
-            instance + "/resume?reason={text}",
-            instance + "/restart", // posted as given, it restarts under the same id; add ?restartWithNewInstanceId=true for a copy
-            instance + "/rewind?reason={text}",
-            instance);
+            $"{instance}?{hub}",
+            $"{instance}/raiseEvent/{{eventName}}?{hub}",
+            $"{instance}/terminate?reason={{text}}&{hub}",
+            $"{instance}/suspend?reason={{text}}&{hub}",
+            $"{instance}/resume?reason={{text}}&{hub}",
+            $"{instance}/restart?{hub}", // posted as given, it restarts under the same id; add restartWithNewInstanceId=true for a copy
+            $"{instance}/rewind?reason={{text}}&{hub}",
+            $"{instance}?{hub}");
+    }
+
+    private static string InstanceUri(HttpRequest request, string instanceId) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}/instances/{Uri.EscapeDataString(instanceId)}";
+
+    private static string HubQuery(HttpRequest request)
+    {
+        var hub = request.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.TaskHub;
+        return $"taskHub={Uri.EscapeDataString(hub)}&connection={Connection}";
     }
 }

@@ -42,11 +42,28 @@ public sealed class FailUntilFixed : Activity<string, string>
         Fixed ? Task.FromResult("fixed " + input) : throw new InvalidOperationException(input);
 }
 
+/// <summary>Runs <see cref="FailFirstTime"/> on its input: fails once per input, and completes when rewound.</summary>
+public sealed class FailsFirstTime : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string input) =>
+        await context.CallActivityAsync<string>(nameof(FailFirstTime), input);
+}
+
+/// <summary>Throws on its first run for an input, and answers "done {input}" after.</summary>
+public sealed class FailFirstTime : Activity<string, string>
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Tried = new();
+
+    public override Task<string> RunAsync(ActivityContext context, string input) =>
+        Tried.TryAdd(input, true) ? throw new InvalidOperationException($"first attempt of {input}") : Task.FromResult("done " + input);
+}
+
 internal static class ApiTestWorkflowRegistration
 {
     public static BatonBuilder AddApiTestWorkflows(this BatonBuilder builder) => builder
         .AddWorkflow<WaitsForGo>()
         .AddWorkflow<OptionalInput>()
         .AddWorkflow<AwaitsCallback>()
-        .AddWorkflow<FailsUntilFixed>().AddActivity<FailUntilFixed>();
+        .AddWorkflow<FailsUntilFixed>().AddActivity<FailUntilFixed>()
+        .AddWorkflow<FailsFirstTime>().AddActivity<FailFirstTime>();
 }

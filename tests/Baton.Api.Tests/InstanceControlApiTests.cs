@@ -56,6 +56,7 @@ public sealed class InstanceControlApiTests : IClassFixture<BatonApiFactory>
         var status = await WaitFinishedAsync(_http, "ctl-term");
         Assert.Equal("Terminated", status.GetProperty("runtimeStatus").GetString());
         Assert.Equal("no longer needed", status.GetProperty("statusReason").GetString());
+        Assert.Equal("no longer needed", status.GetProperty("output").GetString()); // as Durable Functions gives it
         await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-term/terminate", null), HttpStatusCode.Gone, "ctl-term");
     }
 

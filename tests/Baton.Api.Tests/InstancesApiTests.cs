@@ -34,13 +34,26 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         var response = await _http.PostAsync($"{Prefix}/orchestrators/GreetingChain/api-chain-1", Json("[\"Oslo\"]"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.EndsWith($"{Prefix}/instances/api-chain-1", response.Headers.Location!.ToString());
+        const string hub = "taskHub=Baton&connection=Storage";
+        Assert.EndsWith($"{Prefix}/instances/api-chain-1?{hub}", response.Headers.Location!.ToString());
         var started = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("api-chain-1", started.GetProperty("id").GetString());
-        Assert.EndsWith("/instances/api-chain-1/raiseEvent/{eventName}", started.GetProperty("sendEventPostUri").GetString());
-        foreach (var uri in new[] { "terminatePostUri", "suspendPostUri", "resumePostUri", "restartPostUri", "rewindPostUri", "purgeHistoryDeleteUri" })
+
+        // Durable Functions' shapes, so that its clients fill in the placeholders and append their own query values.
+        var uris = new Dictionary<string, string>
         {
-            Assert.Contains("/instances/api-chain-1", started.GetProperty(uri).GetString());
+            ["statusQueryGetUri"] = $"/instances/api-chain-1?{hub}",
+            ["sendEventPostUri"] = $"/instances/api-chain-1/raiseEvent/{{eventName}}?{hub}",
+            ["terminatePostUri"] = $"/instances/api-chain-1/terminate?reason={{text}}&{hub}",
+            ["suspendPostUri"] = $"/instances/api-chain-1/suspend?reason={{text}}&{hub}",
+            ["resumePostUri"] = $"/instances/api-chain-1/resume?reason={{text}}&{hub}",
+            ["restartPostUri"] = $"/instances/api-chain-1/restart?{hub}",
+            ["rewindPostUri"] = $"/instances/api-chain-1/rewind?reason={{text}}&{hub}",
+            ["purgeHistoryDeleteUri"] = $"/instances/api-chain-1?{hub}",
+        };
+        foreach (var (name, shape) in uris)
+        {
+            Assert.EndsWith(Prefix + shape, started.GetProperty(name).GetString());
         }
 
         var status = await WaitFinishedAsync(_http, "api-chain-1");
@@ -48,6 +61,9 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         Assert.Equal("Hello, Oslo!", status.GetProperty("output").GetString());
         Assert.Equal("Oslo", status.GetProperty("input")[0].GetString());
         Assert.Equal("GreetingChain", status.GetProperty("name").GetString());
+        var withHistory = await _http.GetFromJsonAsync<JsonElement>(started.GetProperty("statusQueryGetUri").GetString() + "&showHistory=true");
+        Assert.Equal("api-chain-1", withHistory.GetProperty("instanceId").GetString());
+        Assert.True(withHistory.GetProperty("historyEvents").GetArrayLength() > 0);
 
         // The management URIs work as handed out: the restart URI, posted as given, runs the instance again.
         var restart = await _http.PostAsync(started.GetProperty("restartPostUri").GetString(), null);

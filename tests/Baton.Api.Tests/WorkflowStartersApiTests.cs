@@ -18,7 +18,7 @@ public sealed class WorkflowStartersApiTests : IClassFixture<BatonApiFactory>
             Json("""{"customerEmail":"ann@example.com","amount":20,"lines":[{"sku":"A-1","quantity":2}]}"""));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.EndsWith("/instances/typed-ok", response.Headers.Location!.ToString());
+        Assert.EndsWith("/instances/typed-ok?taskHub=Baton&connection=Storage", response.Headers.Location!.ToString());
         Assert.Equal("placed 2 item(s) for ann@example.com, total 20", (await WaitFinishedAsync(_http, "typed-ok")).GetProperty("output").GetString());
     }
 
