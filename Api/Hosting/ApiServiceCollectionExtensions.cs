@@ -1,3 +1,4 @@
+using Baton.Api.OpenApi;
 using System.Text.Json.Serialization;
 using Baton.Api.Access;
 using Baton.Api.Events;
@@ -41,7 +42,11 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StatusEventHub>());
         services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddHostedService<WebhookDispatcher>();
-        services.AddOpenApi();
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<BatonOpenApiTransformer>();
+            options.AddOperationTransformer<BatonOpenApiTransformer>();
+        });
         return services;
     }
 
@@ -80,7 +85,7 @@ public static class ApiServiceCollectionExtensions
         if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true) && !app.Configuration.GetValue(BatonNodeExtensions.FrontEndKey, false))
         {
             // Orleans' own view of silos, grains and calls, served where a silo runs; Baton's access control guards it like any reading route.
-            app.MapOrleansDashboard(routePrefix: "/orleans").RequireAuthorization(AccessPolicies.Read);
+            app.MapOrleansDashboard(routePrefix: "/orleans").RequireAuthorization(AccessPolicies.Read).ExcludeFromDescription();
         }
 
         return app;

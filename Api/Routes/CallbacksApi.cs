@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Baton.Api.Http;
+using Baton.Api.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baton.Api.Routes;
@@ -11,14 +13,22 @@ internal static class CallbacksApi
 {
     public static void MapCallbacks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(ManagementUris.Prefix + "/callbacks/{token}").AllowAnonymous().WithTags("Callbacks");
-        group.MapPost("/complete", CompleteAsync);
-        group.MapPost("/fail", FailAsync);
+        var group = app.MapGroup(ManagementUris.Prefix + "/callbacks/{token}").AllowAnonymous().WithTags("Callbacks")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status410Gone, StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/complete", CompleteAsync)
+            .WithSummary("Completes the callback; the body is its result (any JSON).")
+            .Accepts<JsonElement>(isOptional: true, "application/json")
+            .WithProblems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        group.MapPost("/fail", FailAsync)
+            .WithSummary("Fails the callback: the waiting workflow gets a CallbackFailedException with the error.")
+            .Accepts<CallbackFailure>("application/json")
+            .WithProblems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         group.MapPost("/heartbeat", async (string token, IWorkflowClient client, CancellationToken ct) =>
-        {
-            await client.HeartbeatCallbackAsync(token, ct);
-            return TypedResults.Accepted((string?)null);
-        });
+            {
+                await client.HeartbeatCallbackAsync(token, ct);
+                return TypedResults.Accepted((string?)null);
+            })
+            .WithSummary("Tells the callback's heartbeat timeout that the outside work is still alive.");
     }
 
     private static async Task<Accepted> CompleteAsync(string token, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
@@ -38,4 +48,8 @@ internal static class CallbacksApi
         await client.FailCallbackAsync(token, message, cancellationToken);
         return TypedResults.Accepted((string?)null);
     }
+
+    /// <summary>The body of a failed callback, for the OpenAPI document.</summary>
+    /// <param name="Error">What went wrong; not empty.</param>
+    internal sealed record CallbackFailure(string Error);
 }

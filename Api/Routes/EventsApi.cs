@@ -4,6 +4,8 @@ using System.Runtime.CompilerServices;
 using Baton.Api.Access;
 using Baton.Api.Events;
 using Baton.Api.Http;
+using Baton.Api.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Baton.Api.Routes;
 
@@ -19,7 +21,11 @@ internal static class EventsApi
     private const int BatchSize = 500;
 
     public static void MapEvents(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/events", Stream).RequireAuthorization(AccessPolicies.Read).WithTags("Events");
+        app.MapGet("/api/events", Stream).RequireAuthorization(AccessPolicies.Read).WithTags("Events")
+            .WithSummary("Status changes as server-sent events (text/event-stream), from the newest on, or from after (or Last-Event-ID) on.")
+            .WithParameters(new DocumentedParameter("Last-Event-ID", JsonSchemaType.Integer,
+                "Resume after this event's sequence number (what an EventSource sends when it reconnects); overrides after.", ParameterLocation.Header))
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
     private static IResult Stream(string? instanceId, string? name, string? runtimeStatus, long? after, HttpRequest request, StatusEventHub hub, CancellationToken cancellationToken)
     {

@@ -2,6 +2,8 @@ using Baton.Api.Access;
 using Baton.Api.Hosting;
 using System.Text.Json;
 using Baton.Api.Http;
+using Baton.Api.OpenApi;
+using Microsoft.OpenApi;
 using Baton.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -19,17 +21,42 @@ internal static class InstancesApi
 
     public static void MapInstances(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Read).WithTags("Instances");
-        read.MapGet("/instances/{instanceId}", GetAsync);
-        read.MapGet("/instances/{instanceId}/history", GetHistoryAsync);
-        read.MapGet("/instances", ListAsync);
-        read.MapGet("/counts", CountAsync);
+        var read = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Read).WithTags("Instances")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
+        read.MapGet("/instances/{instanceId}", GetAsync)
+            .WithSummary("An instance's status; showHistory inlines up to 1,000 history events, waitSeconds long-polls until it finishes.")
+            .WithProblems(StatusCodes.Status404NotFound);
+        read.MapGet("/instances/{instanceId}/history", GetHistoryAsync)
+            .WithSummary("An instance's history, a page at a time, oldest first.")
+            .WithParameters(new DocumentedParameter(InstanceQueries.ContinuationHeader, JsonSchemaType.String, "The next page's token (or give it as continuationToken).", ParameterLocation.Header))
+            .WithProblems(StatusCodes.Status404NotFound);
+        read.MapGet("/instances", ListAsync)
+            .WithSummary("Lists instances, newest first, a page at a time; the next page's token is in the x-ms-continuation-token response header.")
+            .WithParameters([.. ApiDocumentation.InstanceFilters, .. ApiDocumentation.ListingPaging]);
+        read.MapGet("/counts", CountAsync)
+            .WithSummary("Counts instances by status.")
+            .WithParameters([.. ApiDocumentation.InstanceFilters, ApiDocumentation.ListingPaging[0]]);
 
-        var operate = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Operate).WithTags("Instances");
-        operate.MapPost("/orchestrators/{name}/{instanceId?}", StartAsync);
-        operate.MapDelete("/instances/{instanceId}", PurgeOneAsync);
-        operate.MapDelete("/instances", PurgeManyAsync);
+        var operate = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Operate).WithTags("Instances")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
+        // Two routes rather than one with an optional {instanceId?}, which OpenAPI cannot describe (path parameters are required).
+        operate.MapPost("/orchestrators/{name}", (string name, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken ct) =>
+                StartAsync(name, null, timeout, request, body, client, ct))
+            .DocumentStart("under a new random id");
+        operate.MapPost("/orchestrators/{name}/{instanceId}", StartAsync).DocumentStart("under the id given");
+        operate.MapDelete("/instances/{instanceId}", PurgeOneAsync)
+            .WithSummary("Purges a finished instance: its history, status and payloads.")
+            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status412PreconditionFailed);
+        operate.MapDelete("/instances", PurgeManyAsync)
+            .WithSummary("Purges every finished instance that matches the filters (at least one filter).")
+            .WithParameters(ApiDocumentation.InstanceFilters);
     }
+
+    private static RouteHandlerBuilder DocumentStart(this RouteHandlerBuilder route, string underWhichId) => route
+        .WithSummary($"Starts an instance of a workflow {underWhichId}; the body is its input (any JSON; \"\" or none for no input). With timeout, waits that many seconds for it to finish.")
+        .Accepts<JsonElement>(isOptional: true, "application/json")
+        .WithParameters(ApiDocumentation.IfExists)
+        .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
 
     /// <summary>
     /// Starts an instance and answers 202 with its management URIs; with <c>timeout</c> (seconds), waits that long and answers

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using Baton.Api.Access;
+using Baton.Api.OpenApi;
 using Baton.Grains.Registry;
 using Baton.Serialization;
 
@@ -36,7 +37,8 @@ internal static class WorkflowCatalogApi
             .RequireAuthorization(AccessPolicies.Read)
             .WithTags("Workflows")
             .WithName("ListWorkflows")
-            .WithSummary("Lists the registered workflows, their versions, and the JSON schemas of their input and output.");
+            .WithSummary("Lists the registered workflows, their versions, and the JSON schemas of their input and output.")
+            .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
     }
 
     private static JsonNode Schema(Type type) => BatonJson.Options.GetJsonSchemaAsNode(type);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Baton.Api.Access;
 using Baton.Api.Http;
+using Baton.Api.OpenApi;
 using Baton.Grains.Registry;
 using Baton.Serialization;
 
@@ -25,9 +26,10 @@ internal static class WorkflowStartersApi
                 .Accepts(workflow.InputType, "application/json")
                 .Produces<ManagementUris>(StatusCodes.Status202Accepted)
                 .Produces<DurableStatus>(StatusCodes.Status200OK)
+                .WithParameters(ApiDocumentation.IfExists)
                 .ProducesValidationProblem()
-                .ProducesProblem(StatusCodes.Status409Conflict)
-                .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+                .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict,
+                    StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
         }
     }
 
