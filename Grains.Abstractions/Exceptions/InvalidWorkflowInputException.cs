@@ -16,6 +16,18 @@ public sealed class InvalidWorkflowInputException : BatonException
         ExpectedType = expectedType;
     }
 
+    /// <summary>Creates the exception for an input whose fields do not fit its type or break its rules.</summary>
+    /// <param name="workflowName">The workflow being started.</param>
+    /// <param name="expectedType">The declared input type.</param>
+    /// <param name="reason">What is wrong with the input, in one sentence.</param>
+    /// <param name="errors">Every field error, by JSON path (<c>amount</c>, <c>lines[2].quantity</c>; empty for the input as a whole).</param>
+    /// <param name="inner">The deserialiser's exception, when it refused the input.</param>
+    public InvalidWorkflowInputException(string workflowName, Type expectedType, string reason, IReadOnlyDictionary<string, string[]> errors, Exception? inner = null)
+        : this(workflowName, expectedType.Name, reason, errors, inner)
+    {
+        ExpectedType = expectedType;
+    }
+
     /// <summary>Creates the exception from its parts, as the HTTP client does from a problem details answer.</summary>
     /// <param name="workflowName">The workflow being started.</param>
     /// <param name="expectedTypeName">The declared input type's name.</param>
@@ -48,7 +60,7 @@ public sealed class InvalidWorkflowInputException : BatonException
     [Id(2)]
     public string Reason { get; }
 
-    /// <summary>The validation errors by field (empty when the input did not deserialise at all).</summary>
+    /// <summary>The errors by field: values that do not fit their type, and broken validation rules (empty when the input is wrong as a whole).</summary>
     [Id(3)]
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 }

@@ -7,7 +7,7 @@ namespace Baton.Grains.Registry;
 /// <summary>A registered workflow type: how to validate its input and run it.</summary>
 public abstract class WorkflowRegistration
 {
-    private bool? _inputIsNullable;
+    private NullabilityInfo? _inputNullability;
 
     private protected WorkflowRegistration(string name, int version, Type workflowType, Type inputType, Type outputType)
     {
@@ -49,7 +49,11 @@ public abstract class WorkflowRegistration
         }
         catch (JsonException ex)
         {
-            throw new InvalidWorkflowInputException(Name, InputType, ex.Message, ex);
+            // The serialiser names only the first misfit; list them all, as validation does.
+            var misfits = JsonTypeErrors.Collect(inputJson!, InputType, BatonJson.Options);
+            throw misfits.Count == 0
+                ? new InvalidWorkflowInputException(Name, InputType, ex.Message, ex)
+                : new InvalidWorkflowInputException(Name, InputType, Summary(misfits), misfits, ex);
         }
 
         if (input is null && !InputIsNullable)
@@ -57,26 +61,29 @@ public abstract class WorkflowRegistration
             throw new InvalidWorkflowInputException(Name, InputType, "the input is missing (null or empty), and the workflow does not declare it nullable.");
         }
 
-        var errors = InputValidator.Validate(input);
+        var errors = InputValidator.Validate(input, InputNullability);
         if (errors.Count > 0)
         {
-            throw new InvalidWorkflowInputException(Name, InputType.Name,
-                $"{errors.Count} field(s) failed validation: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}", errors);
+            throw new InvalidWorkflowInputException(Name, InputType, Summary(errors), errors);
         }
     }
 
+    private static string Summary(Dictionary<string, string[]> errors) =>
+        $"{errors.Count} field(s) failed validation: {string.Join("; ", errors.Select(e => $"{(e.Key.Length == 0 ? "(the input)" : e.Key)}: {string.Join(" ", e.Value)}"))}";
+
     /// <summary>Whether the workflow's <c>RunAsync</c> declares its input nullable (<c>string?</c>, <c>int?</c>).</summary>
-    private bool InputIsNullable => _inputIsNullable ??= ReadInputNullability();
+    private bool InputIsNullable => InputType.IsValueType
+        ? Nullable.GetUnderlyingType(InputType) is not null
+        : InputNullability.WriteState != NullabilityState.NotNull;
 
-    private bool ReadInputNullability()
+    /// <summary>The nullability <c>RunAsync</c> declares for its input, and for the items of an input that is a list.</summary>
+    private NullabilityInfo InputNullability => _inputNullability ??= ReadInputNullability();
+
+    private NullabilityInfo ReadInputNullability()
     {
-        if (InputType.IsValueType)
-        {
-            return Nullable.GetUnderlyingType(InputType) is not null;
-        }
-
-        var run = WorkflowType.GetMethod(nameof(Workflow<object, object>.RunAsync), [typeof(IWorkflowContext), InputType]);
-        return run is null || new NullabilityInfoContext().Create(run.GetParameters()[1]).WriteState != NullabilityState.NotNull;
+        var run = WorkflowType.GetMethod(nameof(Workflow<object, object>.RunAsync), [typeof(IWorkflowContext), InputType])
+            ?? typeof(Workflow<,>).MakeGenericType(InputType, OutputType).GetMethod(nameof(Workflow<object, object>.RunAsync))!;
+        return new NullabilityInfoContext().Create(run.GetParameters()[1]);
     }
 
     /// <summary>Creates a workflow object and runs it with the given input; returns the output as JSON.</summary>

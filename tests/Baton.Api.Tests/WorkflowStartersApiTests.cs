@@ -35,6 +35,31 @@ public sealed class WorkflowStartersApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
+    public async Task Start_WrongJsonTypes_Answers400ListingEveryMisfitByPath_AndCreatesNothing()
+    {
+        var response = await _http.PostAsync("/api/workflows/OrderApproval?instanceId=typed-types",
+            Json("""{"customerEmail":5,"amount":"lots","lines":[{"sku":"A-1","quantity":"x"},{"sku":["B"],"quantity":2},7]}"""));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "OrderRequest", nameof(InvalidWorkflowInputException));
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["amount", "customerEmail", "lines[0].quantity", "lines[1].sku", "lines[2]"], errors.EnumerateObject().Select(e => e.Name).Order());
+        Assert.Equal("must be a string, not a number.", errors.GetProperty("customerEmail")[0].GetString());
+        Assert.Equal("must be an object, not a number.", errors.GetProperty("lines[2]")[0].GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/typed-types")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_NullItemInAListOfNonNullableItems_Answers400_AndCreatesNothing()
+    {
+        var response = await _http.PostAsync("/api/workflows/OrderApproval?instanceId=typed-null-line",
+            Json("""{"customerEmail":"ann@example.com","amount":20,"lines":[{"sku":"A-1","quantity":2},null]}"""));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "lines[1]", nameof(InvalidWorkflowInputException));
+        Assert.Equal(["lines[1]"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/instances/typed-null-line")).StatusCode);
+    }
+
+    [Fact]
     public async Task Start_WrongShapeOrEmptyBody_Answers400()
     {
         await AssertProblemAsync(await _http.PostAsync("/api/workflows/OrderApproval", Json("""{"amount":"lots"}""")), HttpStatusCode.BadRequest, "OrderRequest");

@@ -110,6 +110,31 @@ public sealed class StartAndValidationTests
         await AssertNothingWritten(silo);
     }
 
+    [Fact]
+    public async Task Start_FieldsOfWrongTypes_ThrowsListingEachByPath_AndWritesNothing()
+    {
+        await using var silo = await TestSilo.StartAsync();
+
+        var ex = await Assert.ThrowsAsync<InvalidWorkflowInputException>(() => silo.Client.StartAsync(
+            nameof(OrderApproval), new { customerEmail = 5, amount = "lots", lines = new object[] { new { sku = "A", quantity = true }, 7 } }));
+
+        Assert.Equal(typeof(OrderRequest), ex.ExpectedType);
+        Assert.Equal(["amount", "customerEmail", "lines[0].quantity", "lines[1]"], ex.Errors.Keys.Order());
+        Assert.Equal(["must be a number, not true or false."], ex.Errors["lines[0].quantity"]);
+        await AssertNothingWritten(silo);
+    }
+
+    [Fact]
+    public async Task Start_NullItemInAListInputOfNonNullableItems_ThrowsAndWritesNothing()
+    {
+        await using var silo = await TestSilo.StartAsync();
+
+        var ex = await Assert.ThrowsAsync<InvalidWorkflowInputException>(() => silo.Client.StartAsync(nameof(GreetingChain), new[] { "Oslo", null }));
+
+        Assert.Equal(["[1]"], ex.Errors.Keys);
+        await AssertNothingWritten(silo);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("line\nbreak")]
