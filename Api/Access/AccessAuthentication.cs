@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Baton.Api.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -23,6 +24,17 @@ internal static class AccessAuthentication
             .AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<ApiOptions>>((bearer, api) => Configure(bearer, api.Value.Access.Jwt));
+
+        // Authentication registers ASP.NET Core data protection, whose hosted service makes a key ring on start under
+        // ~/.aspnet (outside the data folder) and warns that it is unencrypted. Baton protects nothing with it (API keys are
+        // hashes, bearer tokens are validated, callback tokens are signed with the store's own key): no key ring is made on
+        // start, and should anything protect data, its keys live in memory only.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        foreach (var keyRingOnStart in services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.Namespace?.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal) == true).ToList())
+        {
+            services.Remove(keyRingOnStart);
+        }
     }
 
     private static string Select(HttpContext context)
