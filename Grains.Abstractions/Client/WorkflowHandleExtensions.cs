@@ -17,6 +17,25 @@ public static class WorkflowHandleExtensions
         return new WorkflowHandle<TWorkflow>(instanceId, workflowName ?? typeof(TWorkflow).Name, client);
     }
 
+    /// <summary>
+    /// A handle on instance <paramref name="instanceId"/> of the workflow registered as <paramref name="workflowName"/>, typed
+    /// by its input and output alone: for a caller that references the contracts (the input and output types) but not the
+    /// workflow class. Every typed operation works on it as on a handle from <see cref="GetWorkflow{TWorkflow}"/>.
+    /// </summary>
+    /// <typeparam name="TInput">The workflow's input type.</typeparam>
+    /// <typeparam name="TOutput">The workflow's output type.</typeparam>
+    /// <param name="client">The client.</param>
+    /// <param name="instanceId">The instance id (it need not exist yet; start it with the handle).</param>
+    /// <param name="workflowName">The workflow's registered name.</param>
+    /// <returns>The handle.</returns>
+    public static IWorkflowHandle<Workflow<TInput, TOutput>> GetWorkflow<TInput, TOutput>(this IWorkflowClient client, string instanceId, string workflowName)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        ArgumentException.ThrowIfNullOrEmpty(workflowName);
+        return new WorkflowHandle<Workflow<TInput, TOutput>>(instanceId, workflowName, client);
+    }
+
     /// <summary>Starts the instance with <paramref name="input"/>; idempotent when the instance exists.</summary>
     /// <typeparam name="TInput">The workflow's input type.</typeparam>
     /// <typeparam name="TOutput">The workflow's output type.</typeparam>

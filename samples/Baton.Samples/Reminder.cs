@@ -1,10 +1,5 @@
 namespace Baton.Samples;
 
-/// <summary>A reminder to send after a delay.</summary>
-/// <param name="Message">What to say.</param>
-/// <param name="DelaySeconds">How long to wait first.</param>
-public sealed record ReminderRequest(string Message, int DelaySeconds);
-
 /// <summary>Durable timer: waits (surviving restarts, costing no memory while it waits), then sends the reminder.</summary>
 public sealed class Reminder : Workflow<ReminderRequest, string>
 {

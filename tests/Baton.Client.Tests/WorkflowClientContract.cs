@@ -33,6 +33,19 @@ public abstract class WorkflowClientContract
     }
 
     [Fact]
+    public async Task TypedHandle_FromTheContractsAlone_StartsAndReadsTheWorkflowByName()
+    {
+        // Only the input and output types: what a caller that references the contracts, not the workflow class, has.
+        var order = Client.GetWorkflow<OrderRequest, string>("client-order-contracts", "OrderApproval");
+
+        await order.StartAsync(new OrderRequest { CustomerEmail = "bo@example.com", Amount = 20m, Lines = [new OrderLine { Sku = "B-2", Quantity = 1 }] });
+        string result = await order.GetResultAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("placed 1 item(s) for bo@example.com, total 20", result);
+        Assert.Equal("OrderApproval", (await order.GetStatusAsync())!.Name);
+    }
+
+    [Fact]
     public async Task WaitForCompletion_LongPollsAcrossSeveralRequests_UntilTheInstanceFinishes()
     {
         var client = LongPollClient(TimeSpan.FromSeconds(1));
