@@ -33,6 +33,9 @@ public static class ApiServiceCollectionExtensions
             }
         });
         services.AddExceptionHandler<BatonProblems>();
+        // A query value that does not parse (waitSeconds=abc) throws, so that its problem says which value and why rather
+        // than a bare "Bad Request".
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<RequestBody>();
         AccessAuthentication.Add(services);

@@ -27,6 +27,17 @@ public sealed class ErrorShapeTests(BatonApiFactory factory) : IClassFixture<Bat
     }
 
     [Theory]
+    [InlineData("waitSeconds=abc", "waitSeconds")]
+    [InlineData("showHistory=maybe", "showHistory")]
+    [InlineData("showInput=1x", "showInput")]
+    public async Task UnparsableQueryValues_AreProblemsThatNameTheValue(string query, string name)
+    {
+        var problem = await AssertProblemAsync(await _http.GetAsync($"{Prefix}/instances/shape-x?{query}"), HttpStatusCode.BadRequest, name, "BadRequest");
+
+        Assert.Contains(query.Split('=')[1], problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
     [InlineData("timeout=NaN")]
     [InlineData("timeout=-1")]
     [InlineData("timeout=Infinity")]
