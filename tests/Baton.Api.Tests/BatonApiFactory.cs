@@ -29,12 +29,7 @@ public class BatonApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services => services.GetBatonBuilder().AddApiTestWorkflows());
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    internal static int FreePort() => Baton.TestingHost.LoopbackPorts.Next();
 
     public override async ValueTask DisposeAsync()
     {

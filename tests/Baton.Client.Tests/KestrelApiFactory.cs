@@ -45,12 +45,7 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services => services.GetBatonBuilder().AddWorkflow<Gate>().AddWorkflow<Explodes>());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Baton.TestingHost.LoopbackPorts.Next();
 
     public override async ValueTask DisposeAsync()
     {

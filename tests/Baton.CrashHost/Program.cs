@@ -63,12 +63,7 @@ await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
 Console.WriteLine("STARTED");
 await host.WaitForShutdownAsync();
 
-static int FreeLoopbackPort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-}
+static int FreeLoopbackPort() => Baton.TestingHost.LoopbackPorts.Next();
 
 string Argument(string name)
 {

@@ -10,7 +10,8 @@ namespace Baton.Silo.Storage.Postgres;
 /// so a write that is a fixed list of statements (a turn's commit) is queued as a <see cref="PostgresBatch"/>, and the
 /// queued batches of one transaction go to the server together, savepoints between them, in one round trip; a write that
 /// must read before it decides runs its statements as it goes. A write that loses a deadlock to another silo's
-/// transaction is retried in the next transaction instead of failing; a broken connection is opened again.
+/// transaction is retried in the next transaction instead of failing; a broken connection is opened again. When a
+/// transaction is lost part-way, the writes that ran in it fail and those that had not run go in the next one.
 /// </summary>
 internal sealed class PostgresWriter : IAsyncDisposable
 {
@@ -218,20 +219,23 @@ internal sealed class PostgresWriter : IAsyncDisposable
         var succeeded = new List<WriteRequest<PostgresWriter>>(batch.Count);
         for (var next = 0; next < batch.Count;)
         {
+            bool kept;
             if (batch[next] is IPipelinedWrite)
             {
                 var group = batch.Skip(next).TakeWhile(r => r is IPipelinedWrite).ToList();
-                if (!SendPipeline(transaction, group, succeeded, retry))
-                {
-                    return; // The connection broke, or a rollback failed: the transaction is gone.
-                }
-
                 next += group.Count;
-                continue;
+                kept = SendPipeline(transaction, group, succeeded, retry);
+            }
+            else
+            {
+                kept = RunWrite(transaction, batch[next++], succeeded, retry);
             }
 
-            if (!RunWrite(transaction, batch[next++], succeeded, retry))
+            if (!kept)
             {
+                // The connection broke, or a rollback failed: the transaction is gone, and what ran in it was failed. The
+                // writes that had not run yet were not the cause; they go in the next transaction.
+                WriteRequest<PostgresWriter>.PutBack(batch, next, new InvalidOperationException("The writer's transaction was lost."), retry);
                 return;
             }
         }

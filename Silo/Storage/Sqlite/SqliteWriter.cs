@@ -73,20 +73,28 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private void Loop()
     {
         var batch = new List<WriteRequest<SqliteWriter>>(_maxBatch);
+        var putBack = new List<WriteRequest<SqliteWriter>>();
         var reader = _requests.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (putBack.Count > 0 || reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
+            batch.AddRange(putBack);
+            putBack.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var request))
             {
                 batch.Add(request);
             }
 
-            CommitBatch(batch);
+            CommitBatch(batch, putBack);
         }
     }
 
-    private void CommitBatch(List<WriteRequest<SqliteWriter>> batch)
+    /// <summary>
+    /// Runs a batch in one transaction, each write in a savepoint of its own. When the transaction is lost part-way (a
+    /// rollback to a savepoint or the commit failed), every write that ran in it fails with the cause, and the writes that
+    /// had not run yet go to <paramref name="putBack"/> for the next transaction; no write is left unsettled.
+    /// </summary>
+    private void CommitBatch(List<WriteRequest<SqliteWriter>> batch, List<WriteRequest<SqliteWriter>> putBack)
     {
         try
         {
@@ -99,45 +107,43 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         var succeeded = new List<WriteRequest<SqliteWriter>>(batch.Count);
-        foreach (var request in batch)
-        {
-            Execute("SAVEPOINT unit");
-            try
-            {
-                request.Run(this);
-                Execute("RELEASE unit");
-                succeeded.Add(request);
-            }
-            catch (Exception ex)
-            {
-                request.Fail(ex);
-                if (!TryExecute("ROLLBACK TO unit") || !TryExecute("RELEASE unit"))
-                {
-                    AbortTransaction(succeeded, ex);
-                    return;
-                }
-            }
-        }
-
+        var started = 0;
         try
         {
+            while (started < batch.Count)
+            {
+                var request = batch[started];
+                Execute("SAVEPOINT unit");
+                started++;
+                try
+                {
+                    request.Run(this);
+                }
+                catch (Exception ex)
+                {
+                    request.Fail(ex);
+                    Execute("ROLLBACK TO unit");
+                    Execute("RELEASE unit");
+                    continue;
+                }
+
+                succeeded.Add(request);
+                Execute("RELEASE unit");
+            }
+
             Execute("COMMIT");
         }
         catch (Exception ex)
         {
-            AbortTransaction(succeeded, ex);
+            TryExecute("ROLLBACK");
+            succeeded.ForEach(r => r.Fail(ex));
+            WriteRequest<SqliteWriter>.PutBack(batch, started, ex, putBack);
             return;
         }
 
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _writes, succeeded.Count);
         succeeded.ForEach(r => r.Succeed());
-    }
-
-    private void AbortTransaction(List<WriteRequest<SqliteWriter>> executed, Exception cause)
-    {
-        TryExecute("ROLLBACK");
-        executed.ForEach(r => r.Fail(cause));
     }
 
     private void Execute(string sql) => Statement(sql).Execute();
