@@ -28,6 +28,7 @@ public static class ClusterClientBuilderExtensions
 
         options.Validate(o => { o.Validate(); return true; });
         client.Services.AddSerializer(serializer => serializer.AddBatonWireTypes());
+        client.AddActivityPropagation(); // the caller's trace continues in the turns its calls bring
         client.Services.TryAddSingleton<IWorkflowClient>(sp =>
             new ClusterWorkflowClient(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<IOptions<ClusterWorkflowClientOptions>>().Value));
         return client;

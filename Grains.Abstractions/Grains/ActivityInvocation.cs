@@ -36,4 +36,8 @@ public sealed class ActivityInvocation
     /// <summary>How long an attempt may go without a heartbeat, if limited.</summary>
     [Id(7)]
     public TimeSpan? HeartbeatTimeout { get; init; }
+
+    /// <summary>The W3C trace parent of the turn that scheduled it, when traced.</summary>
+    [Id(8)]
+    public string? TraceParent { get; init; }
 }

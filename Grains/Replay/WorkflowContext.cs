@@ -129,6 +129,11 @@ internal sealed class WorkflowContext(WorkflowExecutor executor, ILogger logger)
                         throw;
                     }
 
+                    if (!executor.IsReplaying)
+                    {
+                        Telemetry.Instruments.ActivityRetries.Add(1, Telemetry.Instruments.Activity(name));
+                    }
+
                     await executor.CreateTimer(next, cancellationToken);
                 }
             }

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using ActivityContext = Baton.ActivityContext;
+using TraceContext = System.Diagnostics.ActivityContext;
 using System.Text.Json;
 using System.Threading.Channels;
 using Baton.Grains.Logging;
 using Baton.Grains.Storage;
+using Baton.Grains.Telemetry;
 using Baton.History;
 using Baton.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +40,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
 
     public void Start()
     {
+        Instruments.AddQueue(this, services.Silo.Name, () => Outstanding);
         for (var i = 0; i < _options.MaxConcurrentActivities; i++)
         {
             _workers.Add(Task.Run(WorkAsync));
@@ -73,6 +78,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
 
     public async Task StopAsync()
     {
+        Instruments.RemoveQueue(this);
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers.Append(_poller)).ConfigureAwait(false);
@@ -86,9 +92,12 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
             await foreach (var item in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
                 HistoryEvent? result = null;
+                string? attempt = null;
                 try
                 {
-                    result = await ExecuteAsync(item).ConfigureAwait(false);
+                    using var span = StartAttemptSpan(item);
+                    attempt = span?.Id;
+                    result = await ExecuteAsync(item, span).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!_stop.IsCancellationRequested)
                 {
@@ -106,7 +115,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
                 else
                 {
                     // Counted as outstanding until a commit has recorded it.
-                    HandOff.Add(item, result);
+                    HandOff.Add(item, result, attempt);
                 }
             }
         }
@@ -116,7 +125,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
     }
 
     /// <summary>Runs one work item; null when it is to be left alone (the silo is stopping, or the workflow withdrew it).</summary>
-    private async Task<HistoryEvent?> ExecuteAsync(WorkItem item)
+    private async Task<HistoryEvent?> ExecuteAsync(WorkItem item, Activity? span)
     {
         if (!_live.TryGetValue((item.InstanceId, item.StepId), out var cancel) || cancel.IsCancellationRequested)
         {
@@ -141,7 +150,9 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         };
 
         await using var scope = provider.CreateAsyncScope();
+        using var logScope = _logger.BeginScope(new StepScope(item.InstanceId, item.StepId, item.Name));
         var started = services.Time.GetTimestamp();
+        var outcome = "failed";
         var run = activity.InvokeAsync(scope.ServiceProvider, context, item.Input);
         try
         {
@@ -170,16 +181,41 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
 
             var output = await run.ConfigureAwait(false);
             Replay.PayloadLimit.Check(output, _options.MaxPayloadBytes, $"the result of activity '{item.Name}'");
+            outcome = "completed";
             return new ActivityCompleted(item.StepId, output);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
+            outcome = "cancelled";
             return null;
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return new ActivityFailed(item.StepId, FailureDetails.FromException(ex));
         }
+        finally
+        {
+            Instruments.ActivityDuration.Record(services.Time.GetElapsedTime(started).TotalMilliseconds, Instruments.Activity(item.Name), new("baton.outcome", outcome));
+            span?.SetTag("baton.outcome", outcome);
+        }
+    }
+
+    /// <summary>An attempt's span: a child of the turn that scheduled it, when that turn was traced.</summary>
+    private static Activity? StartAttemptSpan(WorkItem item)
+    {
+        if (!Instruments.Source.HasListeners())
+        {
+            return null;
+        }
+
+        TraceContext.TryParse(item.TraceParent, null, out var parent);
+        var span = Instruments.Source.StartActivity($"activity {item.Name}", ActivityKind.Internal, parent);
+        span?.SetTag("baton.instance_id", item.InstanceId);
+        span?.SetTag("baton.activity", item.Name);
+        span?.SetTag("baton.step", item.StepId);
+        span?.SetTag("baton.delivery", item.Delivery);
+        return span;
     }
 
     private void ReleaseCancellation(WorkItem item)

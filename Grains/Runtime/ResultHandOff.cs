@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using TraceContext = System.Diagnostics.ActivityContext;
 using System.Text.Json;
 using Baton.Grains.Logging;
 using Baton.Grains.Storage;
+using Baton.Grains.Telemetry;
 using Baton.History;
 using Baton.Serialization;
 using Microsoft.Extensions.Logging;
@@ -19,7 +22,10 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
     private readonly ConcurrentDictionary<string, Batch> _batches = new(StringComparer.Ordinal);
 
     /// <summary>Queues a result for its instance, and starts a hand-over unless one to that instance is in flight.</summary>
-    public void Add(WorkItem item, HistoryEvent result)
+    /// <param name="item">The work item.</param>
+    /// <param name="result">Its result.</param>
+    /// <param name="attempt">The W3C id of the attempt's span, when traced: the turn that takes the result continues its trace.</param>
+    public void Add(WorkItem item, HistoryEvent result, string? attempt = null)
     {
         while (true)
         {
@@ -31,7 +37,7 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
                     continue; // It ended between the lookup and the lock: the next lookup makes a new one.
                 }
 
-                batch.Waiting.Add((item, result));
+                batch.Waiting.Add((item, result, attempt));
                 if (batch.Sending)
                 {
                     return;
@@ -53,7 +59,7 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
         var grain = grains.GetGrain<IWorkflowGrain>(batch.InstanceId);
         while (true)
         {
-            List<(WorkItem Item, HistoryEvent Result)> results;
+            List<(WorkItem Item, HistoryEvent Result, string? Attempt)> results;
             lock (batch)
             {
                 if (batch.Waiting.Count == 0)
@@ -80,8 +86,11 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
         }
     }
 
-    private async Task DeliverAsync(IWorkflowGrain grain, string instanceId, List<(WorkItem Item, HistoryEvent Result)> results)
+    private async Task DeliverAsync(IWorkflowGrain grain, string instanceId, List<(WorkItem Item, HistoryEvent Result, string? Attempt)> results)
     {
+        // The hand-over's span is a child of the first attempt whose result it carries and links the others, so that the
+        // turn that takes them continues the trace.
+        using var span = Instruments.Source.HasListeners() ? StartDeliverySpan(instanceId, results) : null;
         try
         {
             var messages = results.ConvertAll(r => new ActivityResultMessage
@@ -105,7 +114,7 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
         {
             var stored = false;
             var now = services.Time.GetUtcNow().UtcDateTime;
-            foreach (var (item, result) in results)
+            foreach (var (item, result, _) in results)
             {
                 stored |= await services.Store.DeliverResultAsync(item, result, now, CancellationToken.None).ConfigureAwait(false);
             }
@@ -121,11 +130,29 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
         }
     }
 
+    private static Activity? StartDeliverySpan(string instanceId, List<(WorkItem Item, HistoryEvent Result, string? Attempt)> results)
+    {
+        var attempts = new List<TraceContext>();
+        foreach (var (_, _, attempt) in results)
+        {
+            if (TraceContext.TryParse(attempt, null, out var context))
+            {
+                attempts.Add(context);
+            }
+        }
+
+        var span = Instruments.Source.StartActivity(
+            "deliver results", ActivityKind.Producer, attempts.Count > 0 ? attempts[0] : default, links: attempts.Skip(1).Select(a => new ActivityLink(a)));
+        span?.SetTag("baton.instance_id", instanceId);
+        span?.SetTag("baton.results", results.Count);
+        return span;
+    }
+
     private sealed class Batch(string instanceId)
     {
         public string InstanceId { get; } = instanceId;
 
-        public List<(WorkItem Item, HistoryEvent Result)> Waiting { get; } = new();
+        public List<(WorkItem Item, HistoryEvent Result, string? Attempt)> Waiting { get; } = new();
 
         public bool Sending { get; set; }
 

@@ -3,6 +3,7 @@ using Baton.History;
 using Baton.Serialization;
 using Baton.Grains.Logging;
 using Baton.Grains.Storage;
+using Baton.Grains.Telemetry;
 
 namespace Baton.Grains.Runtime;
 
@@ -27,6 +28,8 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         ArgumentNullException.ThrowIfNull(workflowName);
         var workflow = services.Registry.GetWorkflow(workflowName);
         var instanceId = options?.InstanceId ?? InstanceIds.New();
+        using var span = Instruments.StartClientSpan("start", instanceId);
+        span?.SetTag("baton.workflow", workflowName);
         InstanceIds.Validate(instanceId);
         var inputJson = BatonJson.Serialize(input);
         workflow.ValidateInput(inputJson);
@@ -217,6 +220,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
     public async Task<string> RestartAsync(string instanceId, bool newInstanceId = false, CancellationToken cancellationToken = default)
     {
+        using var span = Instruments.StartClientSpan("restart", instanceId);
         var status = await GetStatusAsync(instanceId, false, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
         var workflow = services.Registry.GetWorkflow(status.Name);
         if (newInstanceId)
@@ -241,6 +245,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     public async Task PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
+        using var span = Instruments.StartClientSpan("purge", instanceId);
         var outcome = await services.Store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "purge", "only a finished instance can be purged");
     }
@@ -272,6 +277,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         Func<WorkflowRuntimeStatus, bool>? alreadyThere = null)
     {
         InstanceIds.Validate(instanceId);
+        using var span = Instruments.StartClientSpan(operation, instanceId);
         var outcome = await services.Store.SendAsync(instanceId, message, allowed, services.Time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
         if (outcome is { Found: true, Sent: false } && alreadyThere?.Invoke(outcome.Status) == true)
         {
@@ -285,6 +291,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     private async Task SendToCallbackAsync(string token, Func<int, HistoryEvent> message, bool usesUp, CancellationToken cancellationToken)
     {
         var (instanceId, stepId, tokenId) = services.ExecutorSettings.CallbackTokens!.Verify(token);
+        using var span = Instruments.StartClientSpan(usesUp ? "settle callback" : "callback heartbeat", instanceId);
         var outcome = await services.Store.SendToCallbackAsync(tokenId, instanceId, message(stepId), usesUp, services.Time.GetUtcNow().UtcDateTime, cancellationToken)
             .ConfigureAwait(false);
         if (outcome == CallbackOutcome.NotPending)

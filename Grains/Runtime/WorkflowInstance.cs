@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using TraceContext = System.Diagnostics.ActivityContext;
+using Baton.Grains.Telemetry;
 using Baton.Grains.Logging;
 using Baton.Grains.Replay;
 using Baton.Grains.Storage;
@@ -105,6 +108,9 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
     private async Task TurnAsync(List<Input> batch)
     {
+        var began = services.Time.GetTimestamp();
+        using var span = StartTurnSpan(batch);
+        using var logScope = services.Logger.BeginScope(new StepScope(InstanceId, null, null, _activation?.Executor?.WorkflowName));
         var now = services.Time.GetUtcNow().UtcDateTime;
 
         // A turn of starts alone needs no read: if the id exists, the commit's insert conflicts and the starts are
@@ -252,6 +258,47 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         OnCommitted(commit, outcome, activation!, result);
         turn.CreatingStarts.ForEach(i => i.Created = true);
         batch.ForEach(i => i.Done.TrySetResult());
+        Record(span, activation?.Executor?.WorkflowName ?? newRow?.Name, turn, commit, began);
+    }
+
+    /// <summary>
+    /// The turn's span: a child of the call that brought its first input, linked to the calls that brought the others (a
+    /// turn takes many inputs at once, from callers on any silo).
+    /// </summary>
+    private Activity? StartTurnSpan(List<Input> batch)
+    {
+        if (!Instruments.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var callers = batch.Select(i => i.Caller).Where(c => c != default).Distinct().ToList();
+        var span = Instruments.Source.StartActivity(
+            "turn",
+            ActivityKind.Internal,
+            callers.Count > 0 ? callers[0] : default,
+            links: callers.Skip(1).Select(c => new ActivityLink(c)));
+        span?.SetTag("baton.instance_id", InstanceId);
+        span?.SetTag("baton.inputs", batch.Count);
+        return span;
+    }
+
+    private void Record(Activity? span, string? workflowName, TurnInputs turn, InstanceCommit commit, long began)
+    {
+        var workflow = Instruments.Workflow(workflowName ?? "");
+        Instruments.TurnDuration.Record(services.Time.GetElapsedTime(began).TotalMilliseconds, workflow);
+        if (turn.CreatingStarts.Count > 0)
+        {
+            Instruments.Starts.Add(turn.CreatingStarts.Count, workflow);
+        }
+
+        if (span is not null)
+        {
+            span.DisplayName = $"turn {workflowName}";
+            span.SetTag("baton.workflow", workflowName);
+            span.SetTag("baton.status", commit.Status.ToString());
+            span.SetTag("baton.new_events", commit.NewEvents.Count);
+        }
     }
 
     private void OnCommitted(InstanceCommit commit, CommitOutcome outcome, InstanceActivation activation, TurnResult? result)
@@ -294,6 +341,13 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
         if (executor.IsFinished)
         {
+            var workflow = Instruments.Workflow(executor.WorkflowName);
+            Instruments.Completions.Add(1, workflow, new KeyValuePair<string, object?>("baton.status", executor.Status.ToString()));
+            if (executor.Status == WorkflowRuntimeStatus.Failed)
+            {
+                Instruments.Failures.Add(1, workflow);
+            }
+
             services.Notifier.Signal(InstanceId);
             if (executor.Status != WorkflowRuntimeStatus.ContinuedAsNew)
             {
@@ -304,7 +358,9 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
             return;
         }
 
-        var local = result.NewWork.OfType<ActivityWork>().Where(w => services.LocalQueues.Contains(w.Queue)).Select(w => WorkItem.From(InstanceId, w)).ToArray();
+        // Each activity attempt's span is a child of this turn's (the current span here).
+        var local = result.NewWork.OfType<ActivityWork>().Where(w => services.LocalQueues.Contains(w.Queue))
+            .Select(w => WorkItem.From(InstanceId, w) with { TraceParent = Activity.Current?.Id }).ToArray();
         if (local.Length > 0)
         {
             host.Dispatch(local);
@@ -468,6 +524,9 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         public bool Created { get; set; }
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The span of the call that brought this input, if it is traced.</summary>
+        public TraceContext Caller { get; } = Activity.Current?.Context ?? default;
     }
 
     private sealed class TurnInputs

@@ -63,6 +63,9 @@ internal sealed record WorkItem(string InstanceId, int StepId, string Queue, str
     /// <summary>How long an attempt may go without a heartbeat, if limited.</summary>
     public TimeSpan? HeartbeatTimeout { get; init; }
 
+    /// <summary>The W3C trace parent of the turn that scheduled it, when that turn was traced; its attempts' spans are children of it.</summary>
+    public string? TraceParent { get; init; }
+
     public static WorkItem From(string instanceId, ActivityWork work) =>
         new(instanceId, work.StepId, work.Queue, work.Name, work.Input, 1)
         {
@@ -81,6 +84,7 @@ internal sealed record WorkItem(string InstanceId, int StepId, string Queue, str
         Delivery = Delivery,
         StartToClose = StartToClose,
         HeartbeatTimeout = HeartbeatTimeout,
+        TraceParent = TraceParent,
     };
 
     public static WorkItem From(ActivityInvocation invocation) =>
@@ -88,6 +92,7 @@ internal sealed record WorkItem(string InstanceId, int StepId, string Queue, str
         {
             StartToClose = invocation.StartToClose,
             HeartbeatTimeout = invocation.HeartbeatTimeout,
+            TraceParent = invocation.TraceParent,
         };
 }
 

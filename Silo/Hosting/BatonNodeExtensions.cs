@@ -64,6 +64,7 @@ public static class BatonNodeExtensions
         var postgres = configuration.GetSection(PostgresSection);
         // Orleans and its placement retries log every start-up step at Information; a node's own log wants their warnings only.
         host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        host.AddBatonTelemetry();
         BatonBuilder? baton = null;
         host.UseOrleans(silo =>
         {

@@ -32,6 +32,8 @@ public static class BatonSiloBuilderExtensions
         if (builder is null)
         {
             builder = new BatonBuilder(services);
+            // Trace context travels with grain calls, so that a turn's span is a child of the call that brought it, on any silo.
+            silo.AddActivityPropagation();
             services.AddSingleton(builder);
             services.AddSingleton(builder.Registry);
             services.AddOptions<BatonOptions>();
