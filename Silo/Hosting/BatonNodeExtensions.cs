@@ -62,8 +62,9 @@ public static class BatonNodeExtensions
         var dataDirectory = configuration[DataDirectoryKey] ?? "data";
         var orleans = configuration.GetSection("Orleans");
         var postgres = configuration.GetSection(PostgresSection);
-        // Orleans and its placement retries log every start-up step at Information; a node's own log wants their warnings only.
-        host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        // Orleans and its placement retries log every start-up step at Information, and HttpClient every webhook delivery; a
+        // node's own log wants their warnings only.
+        host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning).AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         host.AddBatonTelemetry();
         BatonBuilder? baton = null;
         host.UseOrleans(silo =>
@@ -118,7 +119,7 @@ public static class BatonNodeExtensions
         }
 
         var orleans = configuration.GetSection("Orleans");
-        host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning).AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         host.UseOrleansClient(client => client
             .Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans["ClusterId"] ?? "baton", orleans["ServiceId"] ?? "baton"))
             .UsePostgresClustering(store => postgres.Bind(store))
