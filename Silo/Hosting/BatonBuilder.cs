@@ -76,13 +76,20 @@ public sealed class BatonBuilder
     /// <returns>This builder.</returns>
     public BatonBuilder UsePostgresStore(Action<PostgresStoreOptions> configure)
     {
+        AddPostgresWorkflowStore(configure);
+        Services.TryAddSingleton<IReminderTable, PostgresReminderTable>();
+        return this;
+    }
+
+    /// <summary>The PostgreSQL workflow store alone, without Orleans' reminders: what a silo and a front end both need.</summary>
+    internal BatonBuilder AddPostgresWorkflowStore(Action<PostgresStoreOptions> configure)
+    {
         ArgumentNullException.ThrowIfNull(configure);
         Services.Configure(configure);
         Services.TryAddSingleton(sp => new PostgresWorkflowStore(
             sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
         Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<PostgresWorkflowStore>());
-        Services.TryAddSingleton<IReminderTable, PostgresReminderTable>();
         return this;
     }
 }

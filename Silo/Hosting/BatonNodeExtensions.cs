@@ -131,11 +131,7 @@ public static class BatonNodeExtensions
         services.AddSingleton(baton.Registry);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<BatonOptions>().Bind(configuration.GetSection("Baton"));
-        services.Configure<PostgresStoreOptions>(store => postgres.Bind(store));
-        services.TryAddSingleton(sp => new PostgresWorkflowStore(
-            sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
-            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
-        services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<PostgresWorkflowStore>());
+        baton.AddPostgresWorkflowStore(store => postgres.Bind(store));
         services.AddHostedService<StoreInitializer>();
         return baton.AddSampleWorkflows();
     }

@@ -1,5 +1,9 @@
+using Baton.Silo.Hosting;
+using Baton.TestingHost;
+
 namespace Baton.Silo.Tests;
 
+/// <summary>Under load, many instances' turns share one durable write, on either store.</summary>
 public sealed class GroupCommitTests
 {
     [Fact]
@@ -7,7 +11,23 @@ public sealed class GroupCommitTests
     {
         await using var silo = await TestSilo.StartAsync();
         var writer = ((Storage.Sqlite.SqliteWorkflowStore)silo.Store).Writer;
-        var (commitsBefore, writesBefore) = (writer.Commits, writer.Writes);
+        await AssertTurnsShareCommitsAsync(silo, () => (writer.Commits, writer.Writes));
+    }
+
+    [SkippableFact]
+    public async Task ManyInstances_UnderLoad_ShareTransactions_OnPostgres()
+    {
+        Skip.If(PostgresSchemaScope.ConnectionString is null, PostgresSchemaScope.SkipReason);
+        await using var schema = PostgresSchemaScope.Create();
+        await using var silo = await TestSilo.StartAsync(
+            store: b => b.UsePostgresStore(o => (o.ConnectionString, o.Schema) = (PostgresSchemaScope.ConnectionString!, schema.Schema)));
+        var writer = ((Storage.Postgres.PostgresWorkflowStore)silo.Store).Writer;
+        await AssertTurnsShareCommitsAsync(silo, () => (writer.Commits, writer.Writes));
+    }
+
+    private static async Task AssertTurnsShareCommitsAsync(TestSilo silo, Func<(long Commits, long Writes)> counters)
+    {
+        var (commitsBefore, writesBefore) = counters();
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => silo.Client.StartAsync(nameof(Samples.GreetingChain), new[] { "a", "b", "c" })));
         foreach (var id in ids)
@@ -15,8 +35,9 @@ public sealed class GroupCommitTests
             Assert.Equal(WorkflowRuntimeStatus.Completed, (await silo.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60))).RuntimeStatus);
         }
 
-        var commits = writer.Commits - commitsBefore;
-        var writes = writer.Writes - writesBefore;
+        var (commitsAfter, writesAfter) = counters();
+        var commits = commitsAfter - commitsBefore;
+        var writes = writesAfter - writesBefore;
         Assert.True(writes >= 200 * 4, $"Expected at least 800 instance turns written, saw {writes}.");
         Assert.True(writes > commits * 2, $"{writes} writes took {commits} commits: turns are not sharing commits.");
     }

@@ -39,13 +39,14 @@ public sealed class TestSilo : IAsyncDisposable
 
     public static string NewDatabasePath() => BatonTestCluster.NewDatabasePath();
 
-    /// <summary>Starts a silo; with <paramref name="databasePath"/> it opens that file (and leaves it behind on dispose).</summary>
+    /// <summary>Starts a silo; with <paramref name="databasePath"/> it opens that file (and leaves it behind on dispose), with <paramref name="store"/> another store.</summary>
     public static async Task<TestSilo> StartAsync(
         string? databasePath = null,
         Action<BatonOptions>? options = null,
         Action<BatonBuilder>? register = null,
-        Action<IServiceCollection>? services = null) =>
-        new(await BatonTestCluster.StartAsync(Options(databasePath, options, register, services)));
+        Action<IServiceCollection>? services = null,
+        Action<BatonBuilder>? store = null) =>
+        new(await BatonTestCluster.StartAsync(Options(databasePath, options, register, services, store: store)));
 
     /// <summary>The test silos' options: the samples and test workflows registered, and the given additions.</summary>
     public static BatonTestClusterOptions Options(
