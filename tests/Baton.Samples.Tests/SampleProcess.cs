@@ -8,6 +8,7 @@ internal sealed class SampleProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     private SampleProcess(Process process) => _process = process;
 
@@ -72,6 +73,12 @@ internal sealed class SampleProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
