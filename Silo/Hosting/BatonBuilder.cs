@@ -20,6 +20,12 @@ public sealed class BatonBuilder
     /// <summary>The service collection being configured.</summary>
     public IServiceCollection Services { get; }
 
+    /// <summary>The options actions given to <c>AddBaton</c>, in order, to read the queues from when the silo is built.</summary>
+    internal List<Action<BatonOptions>> OptionsActions { get; } = [];
+
+    /// <summary>What the silo publishes in Orleans' silo metadata (its queues).</summary>
+    internal Dictionary<string, string> SiloMetadata { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The workflows and activities registered so far.</summary>
     public WorkflowRegistry Registry { get; } = new();
 

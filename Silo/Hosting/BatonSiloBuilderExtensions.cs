@@ -1,3 +1,4 @@
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Baton.Serialization;
 using Orleans.Serialization;
 using Baton.Grains;
@@ -45,6 +46,10 @@ public static class BatonSiloBuilderExtensions
             services.TryAddSingleton<InstanceRecovery>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BatonSiloLifecycle>();
             services.TryAddSingleton<IWorkflowClient, SiloWorkflowClient>();
+            // Each silo publishes the queues it serves in Orleans' silo metadata, for IActivityQueues on every silo. The
+            // metadata is fixed when the silo starts; the dictionary is filled below, from the options as configured here.
+            silo.UseSiloMetadata(builder.SiloMetadata);
+            services.TryAddSingleton<IActivityQueues, ClusterActivityQueues>();
             // Quicker failure detection than Orleans' defaults (which took 5–12 s to declare a killed silo dead and about a
             // minute for a hung one): measured here, a killed silo is declared dead in about a second and a hung one
             // (SIGSTOP) in 8–14 s. A dead silo's instances wait that long to move, so it is the recovery time's floor.
@@ -63,8 +68,12 @@ public static class BatonSiloBuilderExtensions
         if (configure is not null)
         {
             services.Configure(configure);
+            builder.OptionsActions.Add(configure);
         }
 
+        var configured = new BatonOptions();
+        builder.OptionsActions.ForEach(action => action(configured));
+        builder.SiloMetadata[ClusterActivityQueues.MetadataKey] = string.Join(',', configured.ActivityQueues);
         return builder;
     }
 
