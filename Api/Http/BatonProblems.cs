@@ -35,7 +35,7 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
             httpContext.Response.Headers.RetryAfter = "1";
         }
 
-        if (WantsTextForRewind(httpContext.Request))
+        if (WantsText(httpContext))
         {
             httpContext.Response.Headers[ErrorCodeHeader] = (string?)problem.Extensions[ErrorCode];
             httpContext.Response.ContentType = "text/plain; charset=utf-8";
@@ -50,18 +50,22 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
     public const string ErrorCodeHeader = "X-Baton-Error-Code";
 
     /// <summary>
-    /// Whether a refused rewind is answered as text: the Durable Functions clients make the body of a refused rewind their
-    /// error's message as it is (so problem details would read "[object Object]"), and say so by accepting text/plain without
-    /// asking for problem details. Every other caller, and every other route, gets problem details.
+    /// Marks a route whose refusals are answered as text to a caller that accepts text/plain without asking for problem
+    /// details: the rewind route, whose refused answer the Durable Functions clients make their error's message as it is
+    /// (so problem details would read "[object Object]"). Every other caller, and every other route, gets problem details.
     /// </summary>
-    private static bool WantsTextForRewind(HttpRequest request)
+    public sealed class TextForDurableClients;
+
+    private static bool WantsText(HttpContext context)
     {
-        if (!request.Path.Value!.EndsWith("/rewind", StringComparison.Ordinal))
+        // The exception handler runs with the endpoint cleared; the feature keeps the one that threw.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<TextForDurableClients>() is null)
         {
             return false;
         }
 
-        var accept = request.GetTypedHeaders().Accept;
+        var accept = context.Request.GetTypedHeaders().Accept;
         return accept.Any(a => a.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
             && !accept.Any(a => a.MediaType.Equals("application/problem+json", StringComparison.OrdinalIgnoreCase));
     }

@@ -34,6 +34,7 @@ internal static class InstanceControlApi
             .WithProblems(StatusCodes.Status410Gone);
         group.MapPost("/rewind", (string instanceId, string? reason, IWorkflowClient client, CancellationToken ct) =>
                 Accept(client.RewindAsync(instanceId, reason, ct)))
+            .WithMetadata(new BatonProblems.TextForDurableClients())
             .WithSummary("Rewinds a failed instance: its failed steps run again.")
             .WithProblems(StatusCodes.Status412PreconditionFailed);
         group.MapPost("/restart", RestartAsync)

@@ -112,4 +112,28 @@ public sealed class InstanceControlApiTests : IClassFixture<BatonApiFactory>
         await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-rewind-running", Json("\"r\""));
         await AssertProblemAsync(await _http.PostAsync($"{Prefix}/instances/ctl-rewind-running/rewind", null), HttpStatusCode.PreconditionFailed, "failed");
     }
+
+    [Fact]
+    public async Task ARefusedRewind_IsTextOnlyForACallerThatAsksForTextAndNotProblems_AndNoOtherRouteIs()
+    {
+        await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/ctl-rewind-text", Json("\"r\""));
+
+        // The Durable Functions clients accept text/plain and not problem details, and make a refused rewind's body their message.
+        var text = await SendAsync(HttpMethod.Post, $"{Prefix}/instances/ctl-rewind-text/rewind", "application/json, text/plain, */*");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, text.StatusCode);
+        Assert.Equal("text/plain", text.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("failed", await text.Content.ReadAsStringAsync());
+        Assert.Equal(nameof(InvalidInstanceStateException), text.Headers.GetValues("X-Baton-Error-Code").Single());
+
+        // Asked for problem details, it gets them; and an event named "rewind" is not a rewind.
+        await AssertProblemAsync(await SendAsync(HttpMethod.Post, $"{Prefix}/instances/ctl-rewind-text/rewind", "application/problem+json, text/plain"), HttpStatusCode.PreconditionFailed, "failed");
+        await AssertProblemAsync(await SendAsync(HttpMethod.Post, $"{Prefix}/instances/ctl-nobody/raiseEvent/rewind", "application/json, text/plain, */*", Json("1")), HttpStatusCode.NotFound, "ctl-nobody");
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, string accept, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, uri) { Content = content };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        return _http.SendAsync(request);
+    }
 }
