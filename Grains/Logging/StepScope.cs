@@ -9,13 +9,7 @@ namespace Baton.Grains.Logging;
 /// </summary>
 internal sealed class StepScope(string instanceId, int? stepId, string? activity, string? workflow = null) : IReadOnlyList<KeyValuePair<string, object?>>
 {
-    private readonly KeyValuePair<string, object?>[] _fields =
-    [
-        new("InstanceId", instanceId),
-        .. stepId is { } step ? [new KeyValuePair<string, object?>("StepId", step)] : Array.Empty<KeyValuePair<string, object?>>(),
-        .. activity is not null ? [new KeyValuePair<string, object?>("Activity", activity)] : Array.Empty<KeyValuePair<string, object?>>(),
-        .. workflow is not null ? [new KeyValuePair<string, object?>("Workflow", workflow)] : Array.Empty<KeyValuePair<string, object?>>(),
-    ];
+    private readonly KeyValuePair<string, object?>[] _fields = Fields(instanceId, stepId, activity, workflow);
 
     public int Count => _fields.Length;
 
@@ -24,6 +18,29 @@ internal sealed class StepScope(string instanceId, int? stepId, string? activity
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_fields).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static KeyValuePair<string, object?>[] Fields(string instanceId, int? stepId, string? activity, string? workflow)
+    {
+        var fields = new KeyValuePair<string, object?>[1 + (stepId is null ? 0 : 1) + (activity is null ? 0 : 1) + (workflow is null ? 0 : 1)];
+        var next = 0;
+        fields[next++] = new("InstanceId", instanceId);
+        if (stepId is { } step)
+        {
+            fields[next++] = new("StepId", step);
+        }
+
+        if (activity is not null)
+        {
+            fields[next++] = new("Activity", activity);
+        }
+
+        if (workflow is not null)
+        {
+            fields[next] = new("Workflow", workflow);
+        }
+
+        return fields;
+    }
 
     public override string ToString() => string.Join(", ", _fields.Select(f => $"{f.Key}: {f.Value}"));
 }

@@ -359,8 +359,9 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         }
 
         // Each activity attempt's span is a child of this turn's (the current span here).
+        var turnSpan = Activity.Current?.Id;
         var local = result.NewWork.OfType<ActivityWork>().Where(w => services.LocalQueues.Contains(w.Queue))
-            .Select(w => WorkItem.From(InstanceId, w) with { TraceParent = Activity.Current?.Id }).ToArray();
+            .Select(w => WorkItem.From(InstanceId, w, turnSpan)).ToArray();
         if (local.Length > 0)
         {
             host.Dispatch(local);

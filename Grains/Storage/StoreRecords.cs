@@ -66,11 +66,15 @@ internal sealed record WorkItem(string InstanceId, int StepId, string Queue, str
     /// <summary>The W3C trace parent of the turn that scheduled it, when that turn was traced; its attempts' spans are children of it.</summary>
     public string? TraceParent { get; init; }
 
-    public static WorkItem From(string instanceId, ActivityWork work) =>
+    /// <param name="instanceId">The instance that scheduled it.</param>
+    /// <param name="work">The activity to run.</param>
+    /// <param name="traceParent">The scheduling turn's span id, when traced.</param>
+    public static WorkItem From(string instanceId, ActivityWork work, string? traceParent = null) =>
         new(instanceId, work.StepId, work.Queue, work.Name, work.Input, 1)
         {
             StartToClose = work.StartToClose,
             HeartbeatTimeout = work.HeartbeatTimeout,
+            TraceParent = traceParent,
         };
 
     /// <summary>The work item as a worker grain receives it.</summary>

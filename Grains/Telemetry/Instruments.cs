@@ -41,6 +41,11 @@ internal static class Instruments
     /// <summary>A client call's span, or null when nobody listens.</summary>
     public static Activity? StartClientSpan(string operation, string? instanceId)
     {
+        if (!Source.HasListeners())
+        {
+            return null; // before the name is formatted: every client call passes here
+        }
+
         var span = Source.StartActivity($"client {operation}", ActivityKind.Client);
         span?.SetTag("baton.instance_id", instanceId);
         return span;
