@@ -2,6 +2,7 @@ using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Baton.Grains.Registry;
 
@@ -71,7 +72,7 @@ internal static class InputValidator
                 var members = result.MemberNames.Any() ? result.MemberNames : [""];
                 foreach (var member in members)
                 {
-                    Add(Join(path, member.Length == 0 ? "" : JsonNamingPolicy.CamelCase.ConvertName(member)), result.ErrorMessage ?? "is not valid.");
+                    Add(Join(path, member.Length == 0 ? "" : JsonName(type.GetProperty(member), member)), result.ErrorMessage ?? "is not valid.");
                 }
             }
 
@@ -79,7 +80,7 @@ internal static class InputValidator
             {
                 if (property.GetIndexParameters().Length == 0 && !IsLeaf(property.PropertyType) && property.GetValue(value) is { } child)
                 {
-                    Visit(child, Join(path, JsonNamingPolicy.CamelCase.ConvertName(property.Name)), (_nullability ??= new()).Create(property));
+                    Visit(child, Join(path, JsonName(property, property.Name)), (_nullability ??= new()).Create(property));
                 }
             }
         }
@@ -93,6 +94,10 @@ internal static class InputValidator
         : declared.ElementType is { } element ? element.ReadState
         : declared.GenericTypeArguments is [var only] ? only.ReadState
         : NullabilityState.Unknown;
+
+    /// <summary>A member's name in the JSON: its <c>[JsonPropertyName]</c> where it has one (<c>top_k</c>), camel case otherwise.</summary>
+    private static string JsonName(PropertyInfo? property, string member) =>
+        property?.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(member);
 
     private static string Join(string path, string member) => path.Length == 0 ? member : member.Length == 0 ? path : $"{path}.{member}";
 
