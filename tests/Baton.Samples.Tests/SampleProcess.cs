@@ -4,7 +4,7 @@ using System.Text;
 namespace Baton.Samples.Tests;
 
 /// <summary>A sample's host as a child process (<c>dotnet {assembly}.dll</c>, as <c>dotnet run</c> starts it), stopped by PID.</summary>
-internal sealed class SampleProcess : IDisposable
+public sealed class SampleProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
