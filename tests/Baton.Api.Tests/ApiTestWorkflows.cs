@@ -58,6 +58,23 @@ public sealed class FailFirstTime : Activity<string, string>
         Tried.TryAdd(input, true) ? throw new InvalidOperationException($"first attempt of {input}") : Task.FromResult("done " + input);
 }
 
+/// <summary>Runs <see cref="LogInput"/>: an activity that writes a log line of its own.</summary>
+public sealed class LogsInAnActivity : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string input) =>
+        await context.CallActivityAsync<string>(nameof(LogInput), input);
+}
+
+/// <summary>Logs its input through the host's logging, as application code in an activity does.</summary>
+public sealed class LogInput(Microsoft.Extensions.Logging.ILogger<LogInput> logger) : Activity<string, string>
+{
+    public override Task<string> RunAsync(ActivityContext context, string input)
+    {
+        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "logging {Input}", input);
+        return Task.FromResult(input);
+    }
+}
+
 internal static class ApiTestWorkflowRegistration
 {
     public static BatonBuilder AddApiTestWorkflows(this BatonBuilder builder) => builder
@@ -65,5 +82,6 @@ internal static class ApiTestWorkflowRegistration
         .AddWorkflow<OptionalInput>()
         .AddWorkflow<AwaitsCallback>()
         .AddWorkflow<FailsUntilFixed>().AddActivity<FailUntilFixed>()
-        .AddWorkflow<FailsFirstTime>().AddActivity<FailFirstTime>();
+        .AddWorkflow<FailsFirstTime>().AddActivity<FailFirstTime>()
+        .AddWorkflow<LogsInAnActivity>().AddActivity<LogInput>();
 }
