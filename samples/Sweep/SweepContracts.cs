@@ -25,8 +25,8 @@ public sealed record SweepRequest
 /// <summary>One trial's settings.</summary>
 public sealed record TrialSpec(int Trial, float L1, float L2, int Folds);
 
-/// <summary>One trial's scores, averaged over its folds, and the silo it ran on.</summary>
-public sealed record TrialResult(int Trial, float L1, float L2, double Auc, double Accuracy, string RanOn);
+/// <summary>One trial's scores, averaged over its folds; the silo it ran on, when, and how many heartbeats it sent.</summary>
+public sealed record TrialResult(int Trial, float L1, float L2, double Auc, double Accuracy, string RanOn, DateTime Started, DateTime Finished, int Heartbeats);
 
 /// <summary>The sweep's report: the queue its trials ran on, the best trial (by AUC) and all of them.</summary>
 public sealed record SweepReport(string Queue, TrialResult Best, IReadOnlyList<TrialResult> Trials);

@@ -15,6 +15,7 @@ public sealed class TrainTrial(ILocalSiloDetails silo) : Activity<TrialSpec, Tri
 
     public override Task<TrialResult> RunAsync(ActivityContext context, TrialSpec trial) => Task.Run(() =>
     {
+        var started = DateTime.UtcNow;
         var ml = new MLContext(seed: trial.Trial);
         var data = ml.Data.LoadFromTextFile<LoanRow>(DataPath, separatorChar: ',', hasHeader: true);
         var pipeline = ml.Transforms.Concatenate("Features", nameof(LoanRow.Income), nameof(LoanRow.DebtRatio), nameof(LoanRow.Age), nameof(LoanRow.LatePayments))
@@ -34,7 +35,7 @@ public sealed class TrainTrial(ILocalSiloDetails silo) : Activity<TrialSpec, Tri
             context.Heartbeat(new { fold = aucs.Count, of = trial.Folds, auc = metrics.AreaUnderRocCurve });
         }
 
-        return new TrialResult(trial.Trial, trial.L1, trial.L2, aucs.Average(), accuracies.Average(), silo.SiloAddress.ToString());
+        return new TrialResult(trial.Trial, trial.L1, trial.L2, aucs.Average(), accuracies.Average(), silo.SiloAddress.ToString(), started, DateTime.UtcNow, aucs.Count);
     }, context.CancellationToken);
 
     /// <summary>One row of <c>loans.csv</c>.</summary>

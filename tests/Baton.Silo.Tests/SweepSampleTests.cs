@@ -24,6 +24,20 @@ public sealed class SweepSampleTests
     }
 
     [Fact]
+    public async Task TheTrialsRunAtMostMaxParallelAtOnce_AndEachHeartbeatsOncePerFold()
+    {
+        await using var silo = await TestSilo.StartAsync(register: b => b.AddTrainingSweep());
+
+        var report = await RunAsync(silo.Client, new SweepRequest { L1 = [0f, 1f], L2 = [0.1f, 1f, 10f], Folds = 2, MaxParallel = 2 });
+
+        Assert.Equal(6, report.Trials.Count);
+        Assert.All(report.Trials, t => Assert.Equal(2, t.Heartbeats));
+        // At each trial's start, how many trials were running (itself included): never more than MaxParallel.
+        var overlaps = report.Trials.Select(t => report.Trials.Count(o => o.Started <= t.Started && t.Started < o.Finished));
+        Assert.All(overlaps, running => Assert.InRange(running, 1, 2));
+    }
+
+    [Fact]
     public async Task WithAGpuSilo_TheTrialsRunThere()
     {
         await using var cluster = await BatonTestCluster.StartAsync(TestSilo.Options(register: b => b.AddTrainingSweep()));
@@ -40,9 +54,9 @@ public sealed class SweepSampleTests
         Assert.All(report.Trials, t => Assert.Equal(gpu.Address.ToString(), t.RanOn));
     }
 
-    private static async Task<SweepReport> RunAsync(IWorkflowClient client)
+    private static async Task<SweepReport> RunAsync(IWorkflowClient client, SweepRequest? sweep = null)
     {
-        var id = await client.StartAsync(nameof(TrainingSweep), Small);
+        var id = await client.StartAsync(nameof(TrainingSweep), sweep ?? Small);
         var status = await client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(3));
         Assert.True(status.RuntimeStatus == WorkflowRuntimeStatus.Completed, status.Failure?.ToString());
         return status.ReadOutput<SweepReport>()!;
