@@ -201,9 +201,9 @@ public sealed class StepRetryWorkflow : Workflow<string, int>
         }, new RetryPolicy { MaxAttempts = 5, FirstRetryInterval = TimeSpan.FromMilliseconds(20) });
 }
 
-public sealed record HangRequest(string Key, int HangAttempts, bool HeartbeatWhenWorking, int StartToCloseMs, int HeartbeatMs, int ScheduleToCloseMs);
+public sealed record HangRequest(string Key, int HangAttempts, bool HeartbeatWhenWorking, int StartToCloseMs, int HeartbeatMs, int ScheduleToCloseMs, int WorkSteps = 6);
 
-/// <summary>Hangs (ignoring nothing but cancellation) on its first attempts; later ones work for 600 ms, heartbeating if asked.</summary>
+/// <summary>Hangs (ignoring nothing but cancellation) on its first attempts; later ones work for WorkSteps × 100 ms, heartbeating if asked.</summary>
 public sealed class HangingActivity : Activity<HangRequest, int>
 {
     public override async Task<int> RunAsync(ActivityContext context, HangRequest request)
@@ -216,11 +216,11 @@ public sealed class HangingActivity : Activity<HangRequest, int>
                 await Task.Delay(Timeout.Infinite, context.CancellationToken);
             }
 
-            for (var i = 0; i < 6; i++)
+            for (var i = 0; i < request.WorkSteps; i++)
             {
                 if (request.HeartbeatWhenWorking)
                 {
-                    context.Heartbeat(new { percent = i * 20 });
+                    context.Heartbeat(new { percent = i * 100 / request.WorkSteps });
                 }
 
                 await Task.Delay(100, context.CancellationToken);
