@@ -71,6 +71,22 @@ public sealed class SampleProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until the process exits by itself, and answers its exit code; fails with what it printed if it does not.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The sample did not finish within {timeout}:\n{Output}");
+        }
+
+        _process.WaitForExit(); // and its output is read to the end
+        return _process.ExitCode;
+    }
+
     public void Dispose()
     {
         if (_disposed)
