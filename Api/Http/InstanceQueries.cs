@@ -29,6 +29,12 @@ internal static class InstanceQueries
                 ? int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : throw new ArgumentException($"top must be a whole number, not '{top}'.")
                 : 100,
             ContinuationToken = token.Length > 0 ? token : null,
+            OldestFirst = Text(query["orderBy"]) switch
+            {
+                null or "createdTime desc" => false,
+                "createdTime asc" => true,
+                var other => throw new ArgumentException($"orderBy must be 'createdTime desc' (the default) or 'createdTime asc', not '{other}'."),
+            },
         };
     }
 

@@ -27,6 +27,8 @@ internal static class ApiDocumentation
     [
         new("customStatus", JsonSchemaType.String, "Only instances whose custom status is this value: its JSON text, or a plain string; at most 4,096 characters."),
         new("top", JsonSchemaType.Integer, "The page size, 1 to 1,000. Default: 100."),
+        new("orderBy", JsonSchemaType.String, "The order: newest first (createdTime desc, the default) or oldest first (createdTime asc).",
+            Values: ["createdTime desc", "createdTime asc"]),
         new(InstanceQueries.ContinuationHeader, JsonSchemaType.String,
             "The next page's token, from the previous page's x-ms-continuation-token response header.", ParameterLocation.Header),
     ];

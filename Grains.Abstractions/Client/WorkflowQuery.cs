@@ -24,11 +24,14 @@ public sealed record WorkflowQuery
     /// <summary>The page size, 1 to 1,000. Default: 100.</summary>
     public int PageSize { get; init; } = 100;
 
+    /// <summary>List the oldest instances first rather than the newest. A continuation token continues in the order it was issued in.</summary>
+    public bool OldestFirst { get; init; }
+
     /// <summary>The token from the previous page's <see cref="WorkflowPage.ContinuationToken"/>; null for the first page.</summary>
     public string? ContinuationToken { get; init; }
 }
 
-/// <summary>One page of a listing, newest instances first.</summary>
+/// <summary>One page of a listing, newest instances first (oldest first with <see cref="WorkflowQuery.OldestFirst"/>).</summary>
 /// <param name="Items">The instances on this page (without history).</param>
 /// <param name="ContinuationToken">The token for the next page, or null when this is the last.</param>
 public sealed record WorkflowPage(IReadOnlyList<WorkflowStatus> Items, string? ContinuationToken);

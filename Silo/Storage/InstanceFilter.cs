@@ -73,16 +73,22 @@ internal sealed class InstanceFilter
         return this;
     }
 
-    public InstanceFilter After(string? continuationToken)
+    /// <summary>Only the instances after the token's, in the listing's order (newest first, or oldest first).</summary>
+    public InstanceFilter After(string? continuationToken, bool oldestFirst = false)
     {
         if (continuationToken is not null)
         {
             var (createdTicks, afterId) = ListContinuation.Parse(continuationToken);
-            Add("(created_at < $ctCreated OR (created_at = $ctCreated AND instance_id < $ctId))", ("$ctCreated", createdTicks), ("$ctId", afterId));
+            var beyond = oldestFirst ? ">" : "<";
+            Add($"(created_at {beyond} $ctCreated OR (created_at = $ctCreated AND instance_id {beyond} $ctId))", ("$ctCreated", createdTicks), ("$ctId", afterId));
         }
 
         return this;
     }
+
+    /// <summary>The listing's order: newest first, or oldest first; the instance id breaks ties, as the continuation token expects.</summary>
+    public static string OrderBy(bool oldestFirst) =>
+        oldestFirst ? "ORDER BY created_at ASC, instance_id ASC" : "ORDER BY created_at DESC, instance_id DESC";
 
     public string Where => _clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", _clauses);
 

@@ -179,7 +179,18 @@ public abstract class WorkflowClientContract
         }
         while (query.ContinuationToken is not null);
 
-        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"client-list-{i}").Order(), ids.Order());
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"client-list-{i}").Reverse(), ids); // newest first
+        var oldestFirst = new List<string>();
+        query = query with { OldestFirst = true, ContinuationToken = null };
+        do
+        {
+            var page = await Client.ListAsync(query);
+            oldestFirst.AddRange(page.Items.Select(s => s.InstanceId));
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+        while (query.ContinuationToken is not null);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"client-list-{i}"), oldestFirst);
         var counts = await Client.CountByStatusAsync(new WorkflowQuery { InstanceIdPrefix = "client-list-" });
         Assert.Equal(5, counts[WorkflowRuntimeStatus.Completed]);
 

@@ -125,10 +125,10 @@ internal sealed partial class PostgresWorkflowStore
 
     public async Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken)
     {
-        var filter = InstanceFilter.For(InstanceFilter.Dialect.Postgres, query).After(query.ContinuationToken);
+        var filter = InstanceFilter.For(InstanceFilter.Dialect.Postgres, query).After(query.ContinuationToken, query.OldestFirst);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = await ReadInstancesAsync(connection,
-            $"SELECT {InstanceColumns} FROM instances {filter.Where} ORDER BY created_at DESC, instance_id DESC LIMIT $limit",
+            $"SELECT {InstanceColumns} FROM instances {filter.Where} {InstanceFilter.OrderBy(query.OldestFirst)} LIMIT $limit",
             filter.Values((long)query.PageSize + 1), cancellationToken).ConfigureAwait(false);
         string? next = null;
         if (rows.Count > query.PageSize)

@@ -124,10 +124,10 @@ internal sealed partial class SqliteWorkflowStore
 
     public Task<WorkflowPage> ListAsync(WorkflowQuery query, CancellationToken cancellationToken)
     {
-        var filter = InstanceFilter.For(InstanceFilter.Dialect.Sqlite, query).After(query.ContinuationToken);
+        var filter = InstanceFilter.For(InstanceFilter.Dialect.Sqlite, query).After(query.ContinuationToken, query.OldestFirst);
         using var connection = OpenReader();
         using var statement = new PreparedStatement(connection,
-            $"SELECT {InstanceColumns} FROM instances {filter.Where} ORDER BY created_at DESC, instance_id DESC LIMIT $limit");
+            $"SELECT {InstanceColumns} FROM instances {filter.Where} {InstanceFilter.OrderBy(query.OldestFirst)} LIMIT $limit");
         var items = new List<WorkflowStatus>(query.PageSize);
         string? next = null;
         using var reader = statement.Query(filter.Values(query.PageSize + 1));

@@ -33,6 +33,16 @@ public abstract partial class StoreContract
         while (token is not null);
 
         Assert.Equal(Enumerable.Range(0, 25).Reverse().Select(i => $"a_{i:00}"), seen);
+        seen.Clear();
+        do
+        {
+            var page = await store.ListAsync(new WorkflowQuery { InstanceIdPrefix = "a_", PageSize = 10, ContinuationToken = token, OldestFirst = true }, default);
+            seen.AddRange(page.Items.Select(s => s.InstanceId));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"a_{i:00}"), seen);
         Assert.Equal(["a%x"], (await store.ListAsync(new WorkflowQuery { InstanceIdPrefix = "a%" }, default)).Items.Select(s => s.InstanceId));
 
         var evens = await store.ListAsync(new WorkflowQuery { Name = "Even", CreatedFrom = T0.AddMinutes(10), CreatedTo = T0.AddMinutes(20) }, default);
