@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 using Baton.Api.Access;
 using Baton.Api.Events;
 using Baton.Api.Http;
+using Baton.Api.Dashboard;
 using Baton.Api.Routes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Baton.Silo.Hosting;
@@ -45,6 +47,10 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StatusEventHub>());
         services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddHostedService<WebhookDispatcher>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Dashboard.DashboardMetrics>();
+        services.AddSingleton<Dashboard.WorkflowStatistics>();
+        services.AddSingleton<Dashboard.ClusterView>();
         services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer<BatonOpenApiTransformer>();
@@ -85,6 +91,7 @@ public static class ApiServiceCollectionExtensions
         app.MapWorkflowCatalog();
         app.MapEvents();
         app.MapEntities();
+        app.MapDashboard();
         if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true) && !app.Configuration.GetValue(BatonNodeExtensions.FrontEndKey, false))
         {
             // Orleans' own view of silos, grains and calls, served where a silo runs; Baton's access control guards it like any reading route.

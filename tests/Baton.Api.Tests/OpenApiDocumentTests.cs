@@ -39,7 +39,7 @@ public sealed class OpenApiDocumentTests(BatonApiFactory factory) : IClassFixtur
         var document = await _document.Value;
 
         Assert.Equal(
-            ["createdTimeFrom", "createdTimeTo", "customStatus", "instanceIdPrefix", "name", "runtimeStatus", "showInput", "top", "x-ms-continuation-token"],
+            ["createdTimeFrom", "createdTimeTo", "customStatus", "instanceIdPrefix", "name", "orderBy", "runtimeStatus", "showInput", "top", "x-ms-continuation-token"],
             Names(Operation(document, "/instances", "get")));
         Assert.Equal(["createdTimeFrom", "createdTimeTo", "instanceIdPrefix", "name", "runtimeStatus"], Names(Operation(document, "/instances", "delete")));
         Assert.Contains("customStatus", Names(Operation(document, "/counts", "get")));
