@@ -12,7 +12,8 @@ namespace Baton.Bench;
 /// Baton's benchmarks, on fresh SQLite files with the default (synced) durability. Prints one line per figure:
 /// <c>bench=name value=number unit=unit</c>. Usage: <c>dotnet run -c Release --project bench/Baton.Bench [-- --quick] [--no-http]</c>, or
 /// <c>[-- --waiting N]</c> for the cost of N instances waiting on a one-day timer once they are collected, or
-/// <c>[-- --postgres CONNECTION [--silos N]]</c> for the cluster on PostgreSQL with 1 to N (default 3) silo processes.
+/// <c>[-- --postgres CONNECTION [--silos N]]</c> for the cluster on PostgreSQL with 1 to N (default 3) silo processes, or
+/// <c>[-- --dashboard [N]]</c> for the dashboard's queries over a store of N (default 200,000) instances.
 /// </summary>
 internal static class Program
 {
@@ -41,6 +42,13 @@ internal static class Program
             Report("synced_commit", commit, "ms");
             // One five-step workflow is six turns in sequence (start, then one per result), each ending in a synced commit.
             Report("five_step_latency_floor", commit * 6, "ms");
+
+            if (args.Contains("--dashboard"))
+            {
+                var size = Option(args, "--dashboard") is { } n && int.TryParse(n, out var parsed) ? parsed : 200_000;
+                await DashboardScenario.RunAsync(directory, size);
+                return;
+            }
 
             if (Option(args, "--waiting") is { } waiting)
             {
