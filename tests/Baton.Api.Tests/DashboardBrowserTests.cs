@@ -158,6 +158,36 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await browser.FinishAsync(keys, null);
     }
 
+    [SkippableFact]
+    public async Task WithAccessControlOn_ThePageAsksForAKey_AReaderSeesButCannotAct_AndAnOperatorCan()
+    {
+        await using var node = new SecuredKestrelApiFactory();
+        var operatorHttp = node.CreateClient();
+        operatorHttp.DefaultRequestHeaders.Add("X-Api-Key", SecuredApiFactory.OperatorKey);
+        await StartAsync(operatorHttp, "WaitsForGo", "secured-1", "x");
+
+        var page = await browser.OpenAsync(new Uri(node.Address, "/dashboard/#/instance/secured-1").ToString());
+        await page.WaitForSelectorAsync("#key-form");
+        Assert.DoesNotContain("secured-1", await page.InnerTextAsync("main"));
+        await page.FillAsync("#api-key", SecuredApiFactory.ReaderKey);
+        await page.ClickAsync("#key-form button");
+        await page.WaitForSelectorAsync("h1 .status.Running");
+
+        await page.ClickAsync("button[data-action='terminate']");
+        await page.WaitForSelectorAsync("#toast:has-text('forbidden')");
+        Assert.Equal("Running", (await operatorHttp.GetFromJsonAsync<JsonElement>($"{Mgmt}/instances/secured-1")).GetProperty("runtimeStatus").GetString());
+        await browser.FinishAsync(page, "signed-in-as-reader", refusalsExpected: true);
+
+        var asOperator = await browser.OpenAsync(new Uri(node.Address, "/dashboard/#/instance/secured-1").ToString());
+        await asOperator.WaitForSelectorAsync("#key-form");
+        await asOperator.FillAsync("#api-key", SecuredApiFactory.OperatorKey);
+        await asOperator.ClickAsync("#key-form button");
+        await asOperator.WaitForSelectorAsync("h1 .status.Running");
+        await asOperator.ClickAsync("button[data-action='terminate']");
+        await asOperator.WaitForSelectorAsync("h1 .status.Terminated");
+        await browser.FinishAsync(asOperator, null, refusalsExpected: true);
+    }
+
     private static async Task StartAsync(HttpClient http, string workflow, string id, object input) =>
         (await http.PostAsJsonAsync($"/api/workflows/{workflow}?instanceId={id}", input)).EnsureSuccessStatusCode();
 
@@ -166,7 +196,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
     {
         private IPlaywright? _playwright;
         private IBrowser? _browser;
-        private readonly List<string> _errors = [];
+        private readonly Dictionary<IPage, List<string>> _errors = [];
 
         public KestrelBatonApiFactory Node { get; } = new();
 
@@ -186,30 +216,36 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
             _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });
         }
 
-        /// <summary>A new page at <paramref name="path"/>, recording console errors and page errors.</summary>
+        /// <summary>A new page at <paramref name="path"/> (on <see cref="Node"/>, or an absolute URL), recording console errors and page errors.</summary>
         public async Task<IPage> OpenAsync(string path)
         {
             Skip.If(_browser is null, "Chromium is not installed (./test.sh installs it; BATON_CHROMIUM names another).");
             var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1300, Height = 1000 } });
             page.SetDefaultTimeout(30_000);
+            var errors = new List<string>();
+            lock (_errors)
+            {
+                _errors[page] = errors;
+            }
+
             page.Console += (_, message) =>
             {
                 if (message.Type == "error")
                 {
-                    lock (_errors)
+                    lock (errors)
                     {
-                        _errors.Add($"{page.Url}: {message.Text}");
+                        errors.Add(message.Text);
                     }
                 }
             };
             page.PageError += (_, error) =>
             {
-                lock (_errors)
+                lock (errors)
                 {
-                    _errors.Add($"{page.Url}: {error}");
+                    errors.Add(error);
                 }
             };
-            await page.GotoAsync(new Uri(Node.Address, path).ToString());
+            await page.GotoAsync(path.StartsWith("http", StringComparison.Ordinal) ? path : new Uri(Node.Address, path).ToString());
             return page;
         }
 
@@ -220,8 +256,11 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
             await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
         }
 
-        /// <summary>Saves the page's screenshot (when named), checks it logged no error, and closes it.</summary>
-        public async Task FinishAsync(IPage page, string? screenshot)
+        /// <summary>
+        /// Saves the page's screenshot (when named), checks it logged no error, and closes it. Where access control is on,
+        /// the browser logs each answer the page was refused (401, 403) as an error of its own: those are expected there.
+        /// </summary>
+        public async Task FinishAsync(IPage page, string? screenshot, bool refusalsExpected = false)
         {
             if (screenshot is not null)
             {
@@ -229,9 +268,16 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
             }
 
             await page.CloseAsync();
+            List<string> errors;
             lock (_errors)
             {
-                Assert.True(_errors.Count == 0, "console errors:\n" + string.Join("\n", _errors));
+                _errors.Remove(page, out errors!);
+            }
+
+            lock (errors)
+            {
+                var unexpected = errors.Where(e => !(refusalsExpected && Regex.IsMatch(e, "status of 40[13]"))).ToList();
+                Assert.True(unexpected.Count == 0, "console errors:\n" + string.Join("\n", unexpected));
             }
         }
 
@@ -245,5 +291,25 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
             _playwright?.Dispose();
             await Node.DisposeAsync();
         }
+    }
+}
+
+/// <summary>A node on Kestrel with access control on (<see cref="SecuredApiFactory.AccessSettings"/>).</summary>
+public sealed class SecuredKestrelApiFactory : BatonApiFactory
+{
+    public SecuredKestrelApiFactory()
+    {
+        UseKestrel(0);
+        StartServer();
+    }
+
+    public Uri Address => ClientOptions.BaseAddress;
+
+    protected override IReadOnlyDictionary<string, string> Settings => SecuredApiFactory.AccessSettings;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
     }
 }

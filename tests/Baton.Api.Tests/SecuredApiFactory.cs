@@ -9,7 +9,10 @@ public sealed class SecuredApiFactory : BatonApiFactory
     public const string OperatorKey = "operator-key-0123456789abcdef";
     public const string JwtKey = "a-test-signing-key-of-at-least-32-bytes!";
 
-    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string> Settings => AccessSettings;
+
+    /// <summary>The settings that turn access control on with those keys.</summary>
+    public static IReadOnlyDictionary<string, string> AccessSettings { get; } = new Dictionary<string, string>
     {
         ["Baton:Api:Access:ApiKeys:0:Name"] = "dashboard",
         ["Baton:Api:Access:ApiKeys:0:Hash"] = ApiKeyHash.Compute(ReaderKey),

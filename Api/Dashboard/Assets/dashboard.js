@@ -42,7 +42,9 @@ class ApiError extends Error {
 
 async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers: headers(options.headers || {}) });
-  if (response.status === 401 || response.status === 403) { askForKey(response.status); throw new ApiError(response.status, null); }
+  const reading = !options.method || options.method === "GET";
+  if (response.status === 401 || (response.status === 403 && reading)) { askForKey(response.status); throw new ApiError(response.status, null); }
+  if (response.status === 403) throw new ApiError(403, { detail: "forbidden: this key may read but not act; an operator's key may" });
   const text = await response.text();
   const body = text && (response.headers.get("content-type") || "").includes("json") ? JSON.parse(text) : text;
   if (!response.ok) throw new ApiError(response.status, typeof body === "object" ? body : { detail: body });
