@@ -83,7 +83,13 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await page.ClickAsync("button[data-action='rewind']");
         await page.WaitForSelectorAsync("h1 .status.Completed");
         Assert.Contains("done dash-rewind", await page.InnerTextAsync("main"));
-        await browser.FinishAsync(page, "instance-rewound");
+        await Browser.ScreenshotAsync(page, "instance-rewound");
+
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "Purge rewind-1 and its history?"
+        await page.ClickAsync("button[data-action='purge']");
+        await page.WaitForSelectorAsync("main[data-ready='/instances']");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"{Mgmt}/instances/rewind-1")).StatusCode);
+        await browser.FinishAsync(page, null);
 
         await StartAsync(http, "AwaitsCallback", "callback-1", "x");
         var callback = await browser.OpenAsync("/dashboard/#/instance/callback-1");

@@ -313,8 +313,8 @@ async function instance(id) {
   document.title = `${id} · Baton`;
   currentInstance = id;
   const path = `${Mgmt}/instances/${encodeURIComponent(id)}`;
-  const act = async (label, run) => {
-    try { await run(); toast(`${label}: done`); await draw(); }
+  const act = async (label, run, redraw = true) => {
+    try { await run(); toast(`${label}: done`); if (redraw) await draw(); }
     catch (e) { toast(`${label}: ${e.message}`); }
   };
   const reasonInput = h("input", { name: "reason", placeholder: "reason", "aria-label": "Reason" });
@@ -328,7 +328,7 @@ async function instance(id) {
     h("fieldset", {}, h("legend", { text: "Control" }), reasonInput,
       ["terminate", "suspend", "resume", "rewind"].map(a => h("button", { type: "button", "data-action": a, onclick: () => act(a, () => api(`${path}/${a}?reason=${reason()}`, { method: "POST" })) }, a[0].toUpperCase() + a.slice(1))),
       h("button", { type: "button", "data-action": "restart", onclick: () => act("restart", () => api(`${path}/restart`, { method: "POST" })) }, "Restart"),
-      h("button", { type: "button", class: "danger", "data-action": "purge", onclick: () => act("purge", async () => { if (confirm(`Purge ${id} and its history?`)) { await api(path, { method: "DELETE" }); location.hash = "#/instances"; } }) }, "Purge")),
+      h("button", { type: "button", class: "danger", "data-action": "purge", onclick: () => { if (confirm(`Purge ${id} and its history?`)) act("purge", async () => { await api(path, { method: "DELETE" }); location.hash = "#/instances"; }, false); } }, "Purge")),
     h("form", { onsubmit: e => { e.preventDefault(); act(`event ${eventName.value}`, () => api(`${path}/raiseEvent/${encodeURIComponent(eventName.value)}`, body(eventData.value))); } },
       h("fieldset", {}, h("legend", { text: "Raise an event" }), eventName, eventData, h("button", { type: "submit", "data-action": "raise" }, "Raise"))),
     h("fieldset", {}, h("legend", { text: "Callback" }), token, callbackData,
