@@ -282,6 +282,7 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     private static string Filters(WorkflowQuery query) =>
         Filters(query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix)
         + (query.CustomStatus is { } custom ? "&customStatus=" + Escape(custom) : "")
+        + (query.Version is { } version ? "&version=" + version.ToString(CultureInfo.InvariantCulture) : "")
         + (query.OldestFirst ? "&orderBy=" + Escape("createdTime asc") : "");
 
     private static string Filters(string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? from, DateTime? to, string? prefix)

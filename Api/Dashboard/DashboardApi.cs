@@ -30,7 +30,7 @@ internal static class DashboardApi
         data.MapGet("/overview", OverviewAsync)
             .WithSummary("Instances by status, the last minutes' throughput and latency per second, the oldest live instances and what they wait on, and the silos.");
         data.MapGet("/workflows", (WorkflowStatistics statistics, CancellationToken ct) => statistics.ReadAsync(ct))
-            .WithSummary("Each registered workflow's counts, completion rate, p50/p95 duration, working-versus-waiting share and retries.");
+            .WithSummary("Each registered workflow version's counts, completion rate, p50/p95 duration, working-versus-waiting share and retries.");
         data.MapGet("/instances/{instanceId}/timeline", TimelineAsync)
             .WithSummary("The instance's timeline: a span per activity attempt, retry back-off, timer, event wait, callback and child workflow; time working versus waiting; what it waits on now.")
             .WithProblems(StatusCodes.Status404NotFound);

@@ -3,7 +3,7 @@ using Baton.Grains.Registry;
 namespace Baton.Api.Dashboard;
 
 /// <summary>
-/// Each registered workflow's figures: counts by status from the store (exact, over every instance), and from its latest
+/// Each registered workflow version's figures: counts by status from the store (exact, over every instance), and from its latest
 /// finished instances (a bounded sample, so that the page stays quick over millions) the duration percentiles, the share
 /// of time working versus waiting, and retries that recovered versus failed.
 /// </summary>
@@ -18,13 +18,14 @@ internal sealed class WorkflowStatistics(WorkflowRegistry registry, IWorkflowCli
     public async Task<IReadOnlyList<WorkflowFigures>> ReadAsync(CancellationToken cancellationToken)
     {
         var figures = new List<WorkflowFigures>();
-        foreach (var workflow in registry.Workflows.GroupBy(w => w.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var workflow in registry.Workflows.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Version))
         {
-            var counts = await client.CountByStatusAsync(new WorkflowQuery { Name = workflow.Key }, cancellationToken);
+            var counts = await client.CountByStatusAsync(new WorkflowQuery { Name = workflow.Name, Version = workflow.Version }, cancellationToken);
             long Count(WorkflowRuntimeStatus status) => counts.TryGetValue(status, out var n) ? n : 0;
             var finished = (await client.ListAsync(new WorkflowQuery
             {
-                Name = workflow.Key,
+                Name = workflow.Name,
+                Version = workflow.Version,
                 Statuses = [WorkflowRuntimeStatus.Completed, WorkflowRuntimeStatus.Failed, WorkflowRuntimeStatus.Terminated],
                 PageSize = DurationSample,
             }, cancellationToken)).Items;
@@ -49,8 +50,8 @@ internal sealed class WorkflowStatistics(WorkflowRegistry registry, IWorkflowCli
             var failed = Count(WorkflowRuntimeStatus.Failed);
             var started = counts.Values.Sum();
             figures.Add(new WorkflowFigures(
-                workflow.Key,
-                workflow.Select(w => w.Version).Order().ToList(),
+                workflow.Name,
+                workflow.Version,
                 started,
                 Count(WorkflowRuntimeStatus.Running) + Count(WorkflowRuntimeStatus.Pending) + Count(WorkflowRuntimeStatus.Suspended),
                 completed,
@@ -73,9 +74,9 @@ internal sealed class WorkflowStatistics(WorkflowRegistry registry, IWorkflowCli
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 }
 
-/// <summary>One workflow's figures.</summary>
+/// <summary>One workflow version's figures.</summary>
 /// <param name="Name">The workflow's name.</param>
-/// <param name="Versions">Its registered versions.</param>
+/// <param name="Version">The version.</param>
 /// <param name="Started">Instances in the store (any status); purged ones are gone from every count.</param>
 /// <param name="Live">Pending, running or suspended now.</param>
 /// <param name="Completed">Completed.</param>
@@ -90,6 +91,6 @@ internal sealed class WorkflowStatistics(WorkflowRegistry registry, IWorkflowCli
 /// <param name="RetriesRecovered">In the sample, activity calls that recovered on a retry.</param>
 /// <param name="RetriesExhausted">In the sample, activity calls that were retried and still failed.</param>
 internal sealed record WorkflowFigures(
-    string Name, IReadOnlyList<int> Versions, long Started, long Live, long Completed, long Failed, long Terminated,
+    string Name, int Version, long Started, long Live, long Completed, long Failed, long Terminated,
     double? CompletionRate, double? P50Ms, double? P95Ms, int DurationSample, double? WorkingShare, double? WaitingShare,
     int RetriesRecovered, int RetriesExhausted);

@@ -20,6 +20,9 @@ internal static class InstanceQueries
         return new WorkflowQuery
         {
             Name = Text(query["name"]),
+            Version = Text(query["version"]) is { } version
+                ? int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"version must be a whole number, not '{version}'.")
+                : null,
             Statuses = Statuses(query["runtimeStatus"]),
             CreatedFrom = Time(query["createdTimeFrom"], "createdTimeFrom"),
             CreatedTo = Time(query["createdTimeTo"], "createdTimeTo"),

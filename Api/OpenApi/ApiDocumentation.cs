@@ -26,6 +26,7 @@ internal static class ApiDocumentation
     public static readonly DocumentedParameter[] ListingPaging =
     [
         new("customStatus", JsonSchemaType.String, "Only instances whose custom status is this value: its JSON text, or a plain string; at most 4,096 characters."),
+        new("version", JsonSchemaType.Integer, "Only instances of this version of their workflow."),
         new("top", JsonSchemaType.Integer, "The page size, 1 to 1,000. Default: 100."),
         new("orderBy", JsonSchemaType.String, "The order: newest first (createdTime desc, the default) or oldest first (createdTime asc).",
             Values: ["createdTime desc", "createdTime asc"]),

@@ -35,7 +35,7 @@ internal static class InstancesApi
             .WithParameters([.. ApiDocumentation.InstanceFilters, .. ApiDocumentation.ListingPaging]);
         read.MapGet("/counts", CountAsync)
             .WithSummary("Counts instances by status.")
-            .WithParameters([.. ApiDocumentation.InstanceFilters, ApiDocumentation.ListingPaging[0]]);
+            .WithParameters([.. ApiDocumentation.InstanceFilters, ApiDocumentation.ListingPaging[0], ApiDocumentation.ListingPaging[1]]);
 
         var operate = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Operate).WithTags("Instances")
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);

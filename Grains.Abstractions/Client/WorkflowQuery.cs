@@ -6,6 +6,9 @@ public sealed record WorkflowQuery
     /// <summary>Only instances of this workflow name. Default: any.</summary>
     public string? Name { get; init; }
 
+    /// <summary>Only instances of this version of the workflow (see <see cref="WorkflowStatus.Version"/>). Default: any.</summary>
+    public int? Version { get; init; }
+
     /// <summary>Only instances in one of these states. Default: any.</summary>
     public IReadOnlyCollection<WorkflowRuntimeStatus>? Statuses { get; init; }
 

@@ -60,7 +60,17 @@ internal sealed class InstanceFilter
 
     /// <summary>The filters of a listing query (every one but paging), as listing and counting share them.</summary>
     public static InstanceFilter For(Dialect dialect, WorkflowQuery query) =>
-        For(dialect, query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).CustomStatus(query.CustomStatus);
+        For(dialect, query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).Version(query.Version).CustomStatus(query.CustomStatus);
+
+    public InstanceFilter Version(int? version)
+    {
+        if (version is { } v)
+        {
+            Add("version = $version", ("$version", v));
+        }
+
+        return this;
+    }
 
     public InstanceFilter CustomStatus(string? value)
     {

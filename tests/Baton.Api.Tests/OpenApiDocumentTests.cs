@@ -39,10 +39,11 @@ public sealed class OpenApiDocumentTests(BatonApiFactory factory) : IClassFixtur
         var document = await _document.Value;
 
         Assert.Equal(
-            ["createdTimeFrom", "createdTimeTo", "customStatus", "instanceIdPrefix", "name", "orderBy", "runtimeStatus", "showInput", "top", "x-ms-continuation-token"],
+            ["createdTimeFrom", "createdTimeTo", "customStatus", "instanceIdPrefix", "name", "orderBy", "runtimeStatus", "showInput", "top", "version", "x-ms-continuation-token"],
             Names(Operation(document, "/instances", "get")));
         Assert.Equal(["createdTimeFrom", "createdTimeTo", "instanceIdPrefix", "name", "runtimeStatus"], Names(Operation(document, "/instances", "delete")));
         Assert.Contains("customStatus", Names(Operation(document, "/counts", "get")));
+        Assert.Contains("version", Names(Operation(document, "/counts", "get")));
         Assert.Equal(["instanceId", "showHistory", "showInput", "waitSeconds"], Names(Operation(document, "/instances/{instanceId}", "get")));
         Assert.Equal(["continuationToken", "instanceId", "top", "x-ms-continuation-token"], Names(Operation(document, "/instances/{instanceId}/history", "get")));
 

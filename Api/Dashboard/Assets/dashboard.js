@@ -389,10 +389,10 @@ async function workflows() {
     const { body } = await api("/api/dashboard/workflows");
     main.replaceChildren(h("h1", { text: "Workflows" }),
       h("div", { class: "panel" }, h("table", { id: "workflows" },
-        h("thead", {}, h("tr", {}, ["Workflow", "Versions", "Instances", "Live", "Completed", "Failed", "Terminated", "Completion rate", "p50", "p95", "Working / waiting", "Retries recovered / failed"]
+        h("thead", {}, h("tr", {}, ["Workflow", "Version", "Instances", "Live", "Completed", "Failed", "Terminated", "Completion rate", "p50", "p95", "Working / waiting", "Retries recovered / failed"]
           .map((t, i) => h("th", { class: i > 1 ? "num" : null, text: t })))),
         h("tbody", {}, body.map(w => h("tr", {},
-          h("td", {}, h("a", { href: `#/instances?name=${encodeURIComponent(w.name)}`, text: w.name })), h("td", { text: w.versions.join(", ") }),
+          h("td", {}, h("a", { href: `#/instances?name=${encodeURIComponent(w.name)}`, text: w.name })), h("td", { text: w.version }),
           [w.started, w.live, w.completed, w.failed, w.terminated].map(n => h("td", { class: "num", text: n.toLocaleString() })),
           h("td", { class: "num", text: fmtPct(w.completionRate) }), h("td", { class: "num", text: fmtMs(w.p50Ms) }), h("td", { class: "num", text: fmtMs(w.p95Ms) }),
           h("td", { class: "num", text: `${fmtPct(w.workingShare)} / ${fmtPct(w.waitingShare)}` }),

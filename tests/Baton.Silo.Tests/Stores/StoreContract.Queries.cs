@@ -55,6 +55,19 @@ public abstract partial class StoreContract
     }
 
     [SkippableFact]
+    public async Task ListAndCount_ByVersion_KeepOnlyThatVersionsInstances()
+    {
+        var store = await OpenAsync();
+        await store.CommitAsync(Create("v1-a", null, "Versioned"), default);
+        await store.CommitAsync(Create("v2-a", null, "Versioned") with { NewInstance = Row("v2-a") with { Name = "Versioned", Version = 2 } }, default);
+        await store.CommitAsync(Create("v2-b", null, "Versioned") with { NewInstance = Row("v2-b") with { Name = "Versioned", Version = 2 } }, default);
+
+        Assert.Equal(["v2-b", "v2-a"], (await store.ListAsync(new WorkflowQuery { Name = "Versioned", Version = 2 }, default)).Items.Select(s => s.InstanceId));
+        Assert.Equal(2, (await store.CountByStatusAsync(new WorkflowQuery { Name = "Versioned", Version = 2 }, default)).Values.Sum());
+        Assert.Equal(1, (await store.CountByStatusAsync(new WorkflowQuery { Name = "Versioned", Version = 1 }, default)).Values.Sum());
+    }
+
+    [SkippableFact]
     public async Task List_ByCustomStatus_MatchesAPlainStringAndRawJson()
     {
         var store = await OpenAsync();
