@@ -112,7 +112,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
     }
 
     [SkippableFact]
-    public async Task TheInstancesPage_FiltersAndCounts_AndABulkTerminateSaysHowManyItWillTouch()
+    public async Task TheInstancesPage_FiltersAndCounts_AndBulkTerminateAndPurgeSayHowManyTheyWillTouch()
     {
         var http = browser.Node.CreateClient();
         for (var i = 0; i < 4; i++)
@@ -134,6 +134,13 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('main table tbody .status')].every(s => s.textContent === 'Terminated')");
         var counts = await http.GetFromJsonAsync<JsonElement>($"{Mgmt}/counts?instanceIdPrefix=bulk-");
         Assert.Equal(4, counts.GetProperty("byStatus").GetProperty("Terminated").GetInt64());
+
+        await page.ClickAsync("button:has-text('Purge matching finished instances')");
+        Assert.Contains("This will purge 4 instances.", await page.InnerTextAsync("dialog"));
+        await page.ClickAsync("dialog button:has-text('Purge 4')");
+        await page.WaitForSelectorAsync("main p:has-text('No instance matches.')");
+        counts = await http.GetFromJsonAsync<JsonElement>($"{Mgmt}/counts?instanceIdPrefix=bulk-");
+        Assert.Equal(0, counts.GetProperty("total").GetInt64());
         await browser.FinishAsync(page, null);
     }
 
