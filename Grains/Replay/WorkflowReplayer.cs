@@ -12,12 +12,25 @@ namespace Baton.Grains.Replay;
 /// </summary>
 public static class WorkflowReplayer
 {
-    /// <summary>Parses a history serialised as a JSON array of events.</summary>
+    /// <summary>
+    /// Parses a history as Baton exports it: a JSON array of events (<c>GET …/instances/{id}/history</c>, or a file of
+    /// them), or an instance's status with its events inlined (<c>GET …/instances/{id}?showHistory=true</c>, whose
+    /// <c>historyEvents</c> it reads; a history longer than one page is in the history route, a page at a time).
+    /// </summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The events.</returns>
-    public static IReadOnlyList<HistoryEvent> ParseHistory(string json) =>
-        JsonSerializer.Deserialize<HistoryEvent[]>(json, BatonJson.Options)
-            ?? throw new JsonException("The history is null.");
+    /// <exception cref="JsonException">The text is neither shape, or an event is not one Baton writes.</exception>
+    public static IReadOnlyList<HistoryEvent> ParseHistory(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var events = document.RootElement switch
+        {
+            { ValueKind: JsonValueKind.Array } array => array,
+            { ValueKind: JsonValueKind.Object } status when status.TryGetProperty("historyEvents", out var inlined) && inlined.ValueKind == JsonValueKind.Array => inlined,
+            _ => throw new JsonException("A history is a JSON array of events, or an instance status with historyEvents (fetched with showHistory=true)."),
+        };
+        return events.Deserialize<HistoryEvent[]>(BatonJson.Options) ?? throw new JsonException("The history is null.");
+    }
 
     /// <summary>Replays <paramref name="history"/> and returns the status replay arrives at.</summary>
     /// <param name="registry">The registry holding the workflow named in the history's start event.</param>
