@@ -36,6 +36,10 @@ public sealed class ClusterWorkflowClient : IWorkflowClient
         _grain.GetStatusAsync(instanceId, includeHistory).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
+    public Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default) =>
+        _grain.QueryAsync(instanceId, queryName).WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default) =>
         _grain.GetHistoryAsync(instanceId, continuationToken, pageSize).WaitAsync(cancellationToken);
 

@@ -65,6 +65,15 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     }
 
     /// <inheritdoc />
+    public async Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(queryName);
+        using var response = await SendAsync(HttpMethod.Get, $"{Prefix}instances/{Escape(instanceId)}/query/{Escape(queryName)}", null, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);

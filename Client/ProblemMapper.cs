@@ -34,6 +34,8 @@ internal static class ProblemMapper
             nameof(InvalidInstanceIdException) => new InvalidInstanceIdException(Text(problem, "instanceId"), Field("reason")),
             nameof(InvalidCallbackTokenException) => new InvalidCallbackTokenException(Field("reason")),
             nameof(CallbackNotPendingException) => new CallbackNotPendingException(Field("instanceId")),
+            nameof(QueryNotFoundException) => new QueryNotFoundException(Field("instanceId"), Field("queryName"), Field("declared")),
+            nameof(QueryFailedException) => new QueryFailedException(Field("instanceId"), Field("queryName"), Field("reason")),
             nameof(PayloadTooLargeException) => new PayloadTooLargeException(Field("what") is { Length: > 0 } what ? what : "the payload", Number(problem, "bytes"), Number(problem, "limit")),
             "RequestTooLarge" => new PayloadTooLargeException("the request body", Number(problem, "bytes"), Number(problem, "limit")),
             "InvalidArgument" or "MalformedJson" => new ArgumentException(detail ?? title),

@@ -118,6 +118,16 @@ public interface IWorkflowContext
     void SetCustomStatus(object? status);
 
     /// <summary>
+    /// Declares a query: a read-only view of the workflow's state that clients ask for by name
+    /// (<see cref="IWorkflowClient.QueryAsync"/>). It is answered from the state of the instance's last committed turn,
+    /// rebuilt by replay, and never changes the history. Declaring it again under the same name replaces it.
+    /// </summary>
+    /// <typeparam name="TResult">The answer's type; it must serialise to JSON.</typeparam>
+    /// <param name="name">The query's name (case-insensitive).</param>
+    /// <param name="handler">Reads state; it runs outside the workflow's turns, so it must not call the context or change anything.</param>
+    void SetQueryHandler<TResult>(string name, Func<TResult> handler);
+
+    /// <summary>
     /// Calls <paramref name="activityName"/> once per item, at most <see cref="BatchOptions.MaxConcurrency"/> at a time,
     /// until the batch's <see cref="BatchOptions.Completion"/> rule is decided; items still running then are cancelled.
     /// </summary>

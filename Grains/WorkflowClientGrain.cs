@@ -17,6 +17,8 @@ internal sealed class WorkflowClientGrain(IWorkflowClient client) : Grain, IWork
 
     public Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory) => client.GetStatusAsync(instanceId, includeHistory);
 
+    public Task<string?> QueryAsync(string instanceId, string queryName) => client.QueryAsync(instanceId, queryName);
+
     public async Task<WorkflowStatus> WaitForCompletionAsync(string instanceId, TimeSpan wait)
     {
         try

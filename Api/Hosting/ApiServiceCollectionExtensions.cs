@@ -86,6 +86,7 @@ public static class ApiServiceCollectionExtensions
         app.MapHealth();
         app.MapInstances();
         app.MapInstanceControl();
+        app.MapQueries();
         app.MapCallbacks();
         app.MapWorkflowStarters();
         app.MapWorkflowCatalog();

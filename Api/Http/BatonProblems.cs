@@ -87,6 +87,8 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
             InvalidInstanceIdException e => Problem(400, "Invalid instance id.", e, ("instanceId", e.InstanceId), ("reason", e.Reason)),
             InvalidCallbackTokenException e => Problem(403, "Invalid callback token.", e, ("reason", e.Reason)),
             CallbackNotPendingException e => Problem(410, "Callback no longer waiting.", e, ("instanceId", e.InstanceId)),
+            QueryNotFoundException e => Problem(404, "Unknown query.", e, ("instanceId", e.InstanceId), ("queryName", e.QueryName), ("declared", e.Declared)),
+            QueryFailedException e => Problem(422, "Query failed.", e, ("instanceId", e.InstanceId), ("queryName", e.QueryName), ("reason", e.Reason)),
             PayloadTooLargeException e => Problem(413, "Payload too large.", e, ("what", e.What), ("bytes", e.Bytes), ("limit", e.Limit)),
             RequestBodyException e => Problem(e.StatusCode, e.Title, e, ("bytes", e.Bytes), ("limit", e.Limit)),
             BadHttpRequestException { StatusCode: 413 } e => Problem(413, "Payload too large.", e),

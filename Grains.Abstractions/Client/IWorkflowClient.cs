@@ -37,6 +37,20 @@ public interface IWorkflowClient
     /// <exception cref="InstanceNotFoundException">No instance has this id.</exception>
     Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Asks a query the workflow declared (<see cref="IWorkflowContext.SetQueryHandler"/>): its answer from the state of the
+    /// instance's last committed turn, rebuilt by replaying its history. Running, waiting, collected or finished, the
+    /// instance answers the same way; the history never changes.
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="queryName">The query's name (case-insensitive).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answer as JSON (see <see cref="WorkflowClientExtensions.QueryAsync{T}"/> for a typed one).</returns>
+    /// <exception cref="InstanceNotFoundException">No instance has this id.</exception>
+    /// <exception cref="QueryNotFoundException">The workflow has declared no query of that name by its last committed turn.</exception>
+    /// <exception cref="QueryFailedException">The handler threw, or the instance's history no longer replays against the code.</exception>
+    Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default);
+
     /// <summary>Waits until the instance completes, fails or is terminated.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="timeout">How long to wait at most; null for no limit beyond <paramref name="cancellationToken"/>.</param>

@@ -41,6 +41,10 @@ public interface IWorkflowClientGrain : IGrainWithIntegerKey
     [Alias("WaitForCompletion")]
     Task<WorkflowStatus> WaitForCompletionAsync(string instanceId, TimeSpan wait);
 
+    /// <summary>See <see cref="IWorkflowClient.QueryAsync"/>.</summary>
+    [Alias("Query")]
+    Task<string?> QueryAsync(string instanceId, string queryName);
+
     /// <summary>See <see cref="IWorkflowClient.ListAsync"/>.</summary>
     /// <param name="query">The filter and page.</param>
     /// <returns>One page.</returns>

@@ -80,6 +80,12 @@ internal sealed class WorkflowContext(WorkflowExecutor executor, ILogger logger)
 
     public void SetCustomStatus(object? status) => executor.SetCustomStatus(status);
 
+    public void SetQueryHandler<TResult>(string name, Func<TResult> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        executor.SetQueryHandler(name, () => handler());
+    }
+
     public Task<BatchResult<TResult>> MapAsync<TItem, TResult>(IReadOnlyList<TItem> items, string activityName, BatchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(items);

@@ -53,6 +53,8 @@ public sealed class WorkflowExecutor
     /// <param name="registry">The registry, to check activity and child workflow names.</param>
     /// <param name="logger">The logger behind the workflow's replay-safe logger.</param>
     /// <param name="settings">Payload limit and callback signer; null for defaults (callbacks then unavailable).</param>
+    private readonly Dictionary<string, Func<object?>> _queries = new(StringComparer.OrdinalIgnoreCase);
+
     public WorkflowExecutor(string instanceId, WorkflowRegistration workflow, WorkflowRegistry registry, ILogger logger, ExecutorSettings? settings = null)
     {
         InstanceId = instanceId;
@@ -466,6 +468,32 @@ public sealed class WorkflowExecutor
         var json = BatonJson.Serialize(input);
         _workflow.ValidateInput(json);
         _continueAsNew = (json, preserveUnprocessedEvents);
+    }
+
+    internal void SetQueryHandler(string name, Func<object?> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _queries[name] = handler;
+    }
+
+    /// <summary>Answers a declared query, as JSON, from the state the workflow is in now.</summary>
+    /// <exception cref="QueryNotFoundException">No query of that name has been declared.</exception>
+    /// <exception cref="QueryFailedException">The handler threw, or its answer does not serialise.</exception>
+    public string? RunQuery(string name)
+    {
+        if (!_queries.TryGetValue(name, out var handler))
+        {
+            throw new QueryNotFoundException(InstanceId, name, string.Join(", ", _queries.Keys.Order(StringComparer.Ordinal)));
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Serialize(handler(), BatonJson.Options);
+        }
+        catch (Exception ex)
+        {
+            throw new QueryFailedException(InstanceId, name, $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     internal void SetCustomStatus(object? status)

@@ -83,6 +83,9 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         return row.ToStatus(history);
     }
 
+    public Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default) =>
+        InstanceQuery.AnswerAsync(services.Store, services.Registry, instanceId, queryName, cancellationToken);
+
     public async Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);

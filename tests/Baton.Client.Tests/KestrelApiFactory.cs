@@ -42,7 +42,7 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Baton:Api:Access:ApiKeys:0:Role", "Reader");
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Hash", ApiKeyHash.Compute(OperatorKey));
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Role", "Operator");
-        builder.ConfigureTestServices(services => services.GetBatonBuilder().AddWorkflow<Gate>().AddWorkflow<Explodes>());
+        builder.ConfigureTestServices(services => services.GetBatonBuilder().AddWorkflow<Gate>().AddWorkflow<Explodes>().AddWorkflow<Tally>());
     }
 
     private static int FreePort() => Baton.TestingHost.LoopbackPorts.Next();
@@ -66,6 +66,29 @@ public sealed class Gate : Workflow<string, string>
     public override async Task<string> RunAsync(IWorkflowContext context, string input) =>
         $"{input}:{await context.WaitForEventAsync<string>("open", TimeSpan.FromDays(1))}";
 }
+
+/// <summary>Adds the "add" events it gets until it reaches its input; its queries read the running total and its stage.</summary>
+public sealed class Tally : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(IWorkflowContext context, int target)
+    {
+        var total = 0;
+        var stage = "adding";
+        context.SetQueryHandler("total", () => total);
+        context.SetQueryHandler("state", () => new TallyState(total, stage));
+        context.SetQueryHandler<int>("broken", () => throw new InvalidOperationException("this query always fails"));
+        while (total < target)
+        {
+            total += await context.WaitForEventAsync<int>("add");
+        }
+
+        stage = "done";
+        return total;
+    }
+}
+
+/// <summary>What the <see cref="Tally"/>'s "state" query answers.</summary>
+public sealed record TallyState(int Total, string Stage);
 
 /// <summary>Fails at once with its input as the message.</summary>
 public sealed class Explodes : Workflow<string, string>

@@ -229,6 +229,34 @@ public abstract class WorkflowClientContract
         return status!;
     }
 
+    [Fact]
+    public async Task Queries_ReadTheLiveStateAndTheFinalOne_WithoutChangingTheHistory_AndBadOnesAreTyped()
+    {
+        var id = await Client.StartAsync(nameof(Tally), 5, new StartWorkflowOptions { InstanceId = "client-tally" });
+        await WaitUntilAsync(async () => (await Client.GetStatusAsync(id, includeHistory: true))!.History!.OfType<Baton.History.EventWaitStarted>().Any());
+        Assert.Equal(0, await Client.QueryAsync<int>(id, "total"));
+
+        await Client.RaiseEventAsync(id, "add", 2);
+        await WaitUntilAsync(async () => await Client.QueryAsync<int>(id, "TOTAL") == 2); // names are case-insensitive
+        Assert.Equal(new TallyState(2, "adding"), await Client.QueryAsync<TallyState>(id, "state"));
+        var before = (await Client.GetStatusAsync(id, includeHistory: true))!.History!.Count;
+        for (var i = 0; i < 3; i++)
+        {
+            await Client.QueryAsync(id, "state");
+        }
+
+        Assert.Equal(before, (await Client.GetStatusAsync(id, includeHistory: true))!.History!.Count);
+        var unknown = await Assert.ThrowsAsync<QueryNotFoundException>(() => Client.QueryAsync(id, "average"));
+        Assert.Equal(("client-tally", "average", "broken, state, total"), (unknown.InstanceId, unknown.QueryName, unknown.Declared));
+        var failed = await Assert.ThrowsAsync<QueryFailedException>(() => Client.QueryAsync(id, "broken"));
+        Assert.Contains("this query always fails", failed.Reason);
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => Client.QueryAsync("client-no-such-tally", "total"));
+
+        await Client.RaiseEventAsync(id, "add", 3);
+        await Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(new TallyState(5, "done"), await Client.QueryAsync<TallyState>(id, "state"));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

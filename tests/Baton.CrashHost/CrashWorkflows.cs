@@ -29,13 +29,19 @@ public sealed class CrashComposite : Workflow<int, long>
 {
     public override async Task<long> RunAsync(IWorkflowContext context, int k)
     {
+        // What the crash test asks before and after the kill: how far the instance has got.
+        var stage = "child";
+        context.SetQueryHandler("stage", () => stage);
         var child = await context.CallWorkflowAsync<long>(nameof(CrashFanOut), k);
+        stage = $"retrying after child {child}";
         var attempt = await context.CallActivityAsync<int>(nameof(FailsFirstAttempt), context.InstanceId, new ActivityOptions
         {
             // Long enough that every parent is waiting on its durable retry timer when the test kills the host.
             Retry = new RetryPolicy { MaxAttempts = 3, FirstRetryInterval = TimeSpan.FromSeconds(2) },
         });
+        stage = "waiting for go";
         var go = await context.WaitForEventAsync<int>("go");
+        stage = "done";
         return child + attempt * 1_000_000_000L + go;
     }
 

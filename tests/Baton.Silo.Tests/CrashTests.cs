@@ -80,6 +80,9 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.True(CountFinished(db, "composite-___") < parents, "Every parent finished before the kill; the test proves nothing.");
 
         await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
+        // A query after the kill answers from what was committed before it: each parent is at a stage it really reached.
+        var stages = await Task.WhenAll(Enumerable.Range(0, parents).Select(k => silo.Client.QueryAsync<string>($"composite-{k:D3}", "stage")));
+        Assert.All(stages, stage => Assert.Matches(@"^(child|retrying after child \d+|waiting for go|done)$", stage));
         await Eventually.WaitUntil(async () =>
             (await silo.Client.ListAsync(new WorkflowQuery { InstanceIdPrefix = "composite-", Statuses = [WorkflowRuntimeStatus.Completed], PageSize = 1000 }))
                 .Items.Count(i => i.ParentInstanceId is null) == parents,
@@ -95,6 +98,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             Assert.Single(status.History!, e => e is EventRaised);
             AssertNoStepRecordedTwice((await silo.Client.GetStatusAsync($"{id}:0", includeHistory: true))!);
             Assert.InRange(executions[$"flaky/{id}"], 2, 3);
+            Assert.Equal("done", await silo.Client.QueryAsync<string>(id, "stage"));
         }
 
         Assert.All(executions.Where(e => !e.Key.StartsWith("flaky/", StringComparison.Ordinal)), e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
