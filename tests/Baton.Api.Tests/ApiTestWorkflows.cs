@@ -2,11 +2,17 @@ using Baton.Silo.Hosting;
 
 namespace Baton.Api.Tests;
 
-/// <summary>Waits for the event "go" and returns its data; the route tests raise it, terminate it, suspend it.</summary>
+/// <summary>Waits for the event "go" and returns its data; the route tests raise it, terminate it, suspend it. Its query "waiting" says whether it still waits.</summary>
 public sealed class WaitsForGo : Workflow<string, string>
 {
-    public override async Task<string> RunAsync(IWorkflowContext context, string input) =>
-        $"{input}:{await context.WaitForEventAsync<string>("go", TimeSpan.FromDays(1))}";
+    public override async Task<string> RunAsync(IWorkflowContext context, string input)
+    {
+        var waiting = true;
+        context.SetQueryHandler("waiting", () => new { input, waiting });
+        var go = await context.WaitForEventAsync<string>("go", TimeSpan.FromDays(1));
+        waiting = false;
+        return $"{input}:{go}";
+    }
 }
 
 /// <summary>Takes an optional input and returns what it got, or "none".</summary>

@@ -324,6 +324,8 @@ async function instance(id) {
   const token = h("input", { name: "token", placeholder: "callback token", "aria-label": "Callback token" });
   const callbackData = h("input", { name: "callbackData", placeholder: "JSON result or failure message", "aria-label": "Callback result (JSON)" });
   const body = value => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: value || "null" });
+  const queryName = h("input", { name: "queryName", placeholder: "query name", "aria-label": "Query name", required: true });
+  const queryAnswer = h("pre", { id: "query-answer", "aria-live": "polite", text: "" });
   const actions = h("div", { class: "actions", "aria-label": "Actions" },
     h("fieldset", {}, h("legend", { text: "Control" }), reasonInput,
       ["terminate", "suspend", "resume", "rewind"].map(a => h("button", { type: "button", "data-action": a, onclick: () => act(a, () => api(`${path}/${a}?reason=${reason()}`, { method: "POST" })) }, a[0].toUpperCase() + a.slice(1))),
@@ -331,6 +333,12 @@ async function instance(id) {
       h("button", { type: "button", class: "danger", "data-action": "purge", onclick: () => { if (confirm(`Purge ${id} and its history?`)) act("purge", async () => { await api(path, { method: "DELETE" }); location.hash = "#/instances"; }, false); } }, "Purge")),
     h("form", { onsubmit: e => { e.preventDefault(); act(`event ${eventName.value}`, () => api(`${path}/raiseEvent/${encodeURIComponent(eventName.value)}`, body(eventData.value))); } },
       h("fieldset", {}, h("legend", { text: "Raise an event" }), eventName, eventData, h("button", { type: "submit", "data-action": "raise" }, "Raise"))),
+    h("form", { onsubmit: async e => {
+        e.preventDefault();
+        try { const { body: answer } = await api(`${path}/query/${encodeURIComponent(queryName.value)}`); queryAnswer.textContent = JSON.stringify(answer, null, 2); }
+        catch (err) { queryAnswer.textContent = err.message; }
+      } },
+      h("fieldset", {}, h("legend", { text: "Query" }), queryName, h("button", { type: "submit", "data-action": "query" }, "Ask"), queryAnswer)),
     h("fieldset", {}, h("legend", { text: "Callback" }), token, callbackData,
       h("button", { type: "button", onclick: () => act("complete callback", () => api(`${Mgmt}/callbacks/${encodeURIComponent(token.value)}/complete`, body(callbackData.value))) }, "Complete"),
       h("button", { type: "button", onclick: () => act("fail callback", () => api(`${Mgmt}/callbacks/${encodeURIComponent(token.value)}/fail`, body(JSON.stringify({ message: callbackData.value || "failed from the dashboard" })))) }, "Fail")));
