@@ -60,6 +60,7 @@ internal static class ApiDocumentation
         ["after"] = "Start after this event's sequence number (resume a stream); default: from the newest event on.",
         ["runtimeStatus"] = "Only these statuses, comma-separated; unknown names are ignored.",
         ["path"] = "The entity path (entities are not implemented yet).",
+        ["scheduleId"] = "The schedule's id: 1 to 240 characters, without /, \\, #, ? or invisible characters.",
         ["queryName"] = "The query's name, as the workflow declared it with SetQueryHandler (case-insensitive).",
         ["seconds"] = "How many of the last seconds of throughput and latency to return, 1 to 599. Default: 300.",
     };

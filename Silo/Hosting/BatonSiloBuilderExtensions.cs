@@ -63,6 +63,11 @@ public static class BatonSiloBuilderExtensions
                 collection.ClassSpecificCollectionAge[typeof(WorkflowGrain).FullName!] = baton.Value.IdleTimeout);
             silo.AddReminders();
             services.AddSerializer(serializer => serializer.AddBatonWireTypes());
+            // Schedules are workflows of Baton's own, on every silo.
+            builder.AddWorkflow<Baton.Grains.Schedules.ScheduleWorkflow>(ScheduleClient.WorkflowName)
+                .AddActivity<Baton.Grains.Schedules.StartScheduledRun>(Baton.Grains.Schedules.ScheduleActivities.Start)
+                .AddActivity<Baton.Grains.Schedules.IsScheduledRunLive>(Baton.Grains.Schedules.ScheduleActivities.IsLive)
+                .AddActivity<Baton.Grains.Schedules.TerminateScheduledRun>(Baton.Grains.Schedules.ScheduleActivities.Terminate);
         }
 
         if (configure is not null)
