@@ -13,7 +13,8 @@ using Orleans.Hosting;
 // Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME) --log PATH --instances N [--composite]
 // --db runs a cluster of one on a SQLite file; --postgres joins the cluster of every silo on that schema (with a
 // gateway, for the test's client). --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
-// and take an event; --instances 0 starts nothing, for a silo that only serves.
+// and take an event; --instances 0 starts nothing, for a silo that only serves. --schedule creates a schedule that starts
+// a CrashFanOut every second.
 var log = Argument("--log");
 var instances = int.Parse(Argument("--instances"), System.Globalization.CultureInfo.InvariantCulture);
 var composite = args.Contains("--composite");
@@ -60,6 +61,18 @@ await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
         await client.StartAsync(nameof(CrashFanOut), k, new StartWorkflowOptions { InstanceId = $"crash-{k:D3}" });
     }
 }));
+if (args.Contains("--schedule"))
+{
+    // A schedule that starts a CrashFanOut every second, for the test that kills the host between runs.
+    await new ScheduleClient(client).CreateAsync("tick", new ScheduleSpec
+    {
+        Workflow = nameof(CrashFanOut),
+        Input = System.Text.Json.JsonSerializer.SerializeToElement(1),
+        Interval = TimeSpan.FromSeconds(1),
+        Overlap = ScheduleOverlap.AllowAll,
+    });
+}
+
 Console.WriteLine("STARTED");
 await host.WaitForShutdownAsync();
 

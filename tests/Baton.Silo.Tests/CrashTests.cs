@@ -104,6 +104,37 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.All(executions.Where(e => !e.Key.StartsWith("flaky/", StringComparison.Ordinal)), e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
     }
 
+    [Fact]
+    public async Task ASchedule_KilledBetweenRuns_CatchesUpOnRestart_StartingEveryRunExactlyOnce()
+    {
+        var db = TestSilo.NewDatabasePath();
+        var log = Path.Combine(Path.GetDirectoryName(db)!, "executions.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        using (var child = StartCrashHost(db, log, 0, "--schedule"))
+        {
+            await WaitFor(() => CountInstances(db, "tick@%") >= 3, child, TimeSpan.FromSeconds(90));
+            child.Kill(); // SIGKILL, between (or during) runs
+            await child.WaitForExitAsync();
+        }
+
+        var beforeRestart = CountInstances(db, "tick@%");
+        await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
+        await Eventually.WaitUntil(() => Task.FromResult(CountInstances(db, "tick@%") >= beforeRestart + 5), TimeSpan.FromSeconds(60));
+
+        // Every second from the first run to the last has exactly one run: the ones due while the host was down (well
+        // inside the catch-up window) were started on restart, and none was started twice.
+        var runs = (await silo.Client.ListAsync(new WorkflowQuery { InstanceIdPrefix = "tick@", PageSize = 1000, OldestFirst = true })).Items
+            .Select(s => DateTime.ParseExact(s.InstanceId["tick@".Length..], "yyyyMMdd'T'HHmmss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))
+            .Order().ToList();
+        Assert.All(runs.Zip(runs.Skip(1)), pair => Assert.Equal(TimeSpan.FromSeconds(1), pair.Second - pair.First));
+        var schedule = (await new ScheduleClient(silo.Client).GetAsync("tick"))!;
+        Assert.Equal(0, schedule.Missed);
+        foreach (var run in runs.Take(beforeRestart + 2).Select(t => $"tick@{t:yyyyMMdd'T'HHmmss.fff'Z'}"))
+        {
+            Assert.Single((await silo.Client.GetStatusAsync(run, includeHistory: true))!.History!, e => e is WorkflowStarted);
+        }
+    }
+
     /// <summary>Records when the silo turns active: the moment it is ready, and recovery starts.</summary>
     private sealed class ActiveStageClock : ILifecycleParticipant<ISiloLifecycle>
     {
@@ -167,6 +198,23 @@ public sealed class CrashTests(ITestOutputHelper output)
             }
 
             await Task.Delay(10);
+        }
+    }
+
+    private static int CountInstances(string db, string idPattern)
+    {
+        try
+        {
+            using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM instances WHERE instance_id LIKE $pattern";
+            command.Parameters.AddWithValue("$pattern", idPattern);
+            return (int)(long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            return 0; // the host has not created its store (or its schema) yet
         }
     }
 
