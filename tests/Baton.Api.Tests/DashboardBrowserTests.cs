@@ -207,6 +207,27 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await browser.FinishAsync(asOperator, null, 401);
     }
 
+    [SkippableFact]
+    public async Task TheSchedulesPage_ListsSchedules_AndRunsPausesAndDeletesThem()
+    {
+        var http = browser.Node.CreateClient();
+        (await http.PostAsJsonAsync("/api/schedules", new { scheduleId = "dash-nightly", spec = new { workflow = "GreetingChain", input = new[] { "Nara" }, cron = "0 3 * * *", timeZone = "Asia/Tokyo" } })).EnsureSuccessStatusCode();
+        var page = await browser.OpenAsync("/dashboard/#/schedules");
+        await page.WaitForSelectorAsync("tr[data-schedule='dash-nightly']");
+        Assert.Contains("cron 0 3 * * * (Asia/Tokyo)", await page.InnerTextAsync("tr[data-schedule='dash-nightly']"));
+
+        await page.ClickAsync("tr[data-schedule='dash-nightly'] button[data-action='trigger']");
+        await page.WaitForSelectorAsync("tr[data-schedule='dash-nightly'] td.started:text-is('1')");
+        await page.ClickAsync("tr[data-schedule='dash-nightly'] button[data-action='pause']");
+        await page.WaitForSelectorAsync("tr[data-schedule='dash-nightly'] td.next:text-is('paused')");
+        await Browser.ScreenshotAsync(page, "schedules");
+
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.ClickAsync("tr[data-schedule='dash-nightly'] button[data-action='delete']");
+        await page.WaitForSelectorAsync("tr[data-schedule='dash-nightly']", new() { State = WaitForSelectorState.Detached });
+        await browser.FinishAsync(page, null);
+    }
+
     private static async Task StartAsync(HttpClient http, string workflow, string id, object input) =>
         (await http.PostAsJsonAsync($"/api/workflows/{workflow}?instanceId={id}", input)).EnsureSuccessStatusCode();
 

@@ -411,6 +411,39 @@ async function workflows() {
   return draw;
 }
 
+async function schedules() {
+  document.title = "Schedules · Baton";
+  const draw = async () => {
+    const { body } = await api("/api/schedules");
+    const act = (id, verb) => async () => {
+      try {
+        if (verb === "delete") { if (!confirm(`Delete schedule ${id}? Runs already started go on.`)) return; await api(`/api/schedules/${encodeURIComponent(id)}`, { method: "DELETE" }); }
+        else await api(`/api/schedules/${encodeURIComponent(id)}/${verb}`, { method: "POST" });
+        toast(`${verb} ${id}: done`);
+      } catch (e) { toast(`${verb} ${id}: ${e.message}`); }
+      setTimeout(() => refreshView && refreshView(), 300);
+    };
+    main.replaceChildren(h("h1", { text: "Schedules" }),
+      body.length === 0 ? h("p", { class: "muted", text: "No schedules. Create one with POST /api/schedules." }) :
+      h("div", { class: "panel" }, h("table", { id: "schedules" },
+        h("thead", {}, h("tr", {}, ["Schedule", "Workflow", "When", "Overlap", "Next run", "Started", "Skipped", "Missed", "Failed", "Latest runs", "Actions"].map(t => h("th", { text: t })))),
+        h("tbody", {}, body.map(s => h("tr", { "data-schedule": s.scheduleId },
+          h("td", { text: s.scheduleId }), h("td", {}, h("a", { href: `#/instances?name=${encodeURIComponent(s.spec.workflow)}`, text: s.spec.workflow })),
+          h("td", { text: s.spec.cron ? `cron ${s.spec.cron}${s.spec.timeZone ? ` (${s.spec.timeZone})` : ""}` : `every ${s.spec.interval}` }),
+          h("td", { text: s.spec.overlap }),
+          h("td", { class: "next", text: s.paused ? "paused" : fmtTime(s.nextRunAt) || "–" }),
+          [s.started, s.skipped, s.missed, s.failed].map((n, i) => h("td", { class: `num ${["started", "skipped", "missed", "failed"][i]}`, text: n, title: i === 3 && s.lastError ? s.lastError : null })),
+          h("td", {}, s.recentRuns.slice(-3).reverse().map((r, i) => [i ? ", " : "", instanceLink(r)])),
+          h("td", { class: "actions" },
+            s.paused ? h("button", { type: "button", "data-action": "resume", onclick: act(s.scheduleId, "resume") }, "Resume")
+                     : h("button", { type: "button", "data-action": "pause", onclick: act(s.scheduleId, "pause") }, "Pause"),
+            h("button", { type: "button", "data-action": "trigger", onclick: act(s.scheduleId, "trigger") }, "Run now"),
+            h("button", { type: "button", class: "danger", "data-action": "delete", onclick: act(s.scheduleId, "delete") }, "Delete"))))))));
+  };
+  await draw();
+  return draw;
+}
+
 // ---- routing --------------------------------------------------------------------------------------------------------
 
 async function route() {
@@ -418,7 +451,7 @@ async function route() {
   const params = new URLSearchParams(query || "");
   currentInstance = null;
   refreshView = null;
-  const page = path.startsWith("/instance/") ? "instances" : path === "/instances" ? "instances" : path === "/workflows" ? "workflows" : "overview";
+  const page = path.startsWith("/instance/") ? "instances" : path === "/instances" ? "instances" : path === "/workflows" ? "workflows" : path === "/schedules" ? "schedules" : "overview";
   for (const a of document.querySelectorAll("nav a[data-page]")) {
     a.classList.toggle("current", a.dataset.page === page);
     if (a.dataset.page === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
@@ -427,6 +460,7 @@ async function route() {
     refreshView = path.startsWith("/instance/") ? await instance(decodeURIComponent(path.slice("/instance/".length)))
       : path === "/instances" ? await instances(params)
       : path === "/workflows" ? await workflows()
+      : path === "/schedules" ? await schedules()
       : await overview();
   } catch (e) {
     if (e.status !== 401 && e.status !== 403) main.replaceChildren(errorPanel(e));
