@@ -63,7 +63,7 @@ internal sealed class ScheduleWorkflow : Workflow<ScheduleState, ScheduleState>
             }
 
             state = command is null
-                ? await RunAsync(context, state with { LastRunAt = due }, RunId(state.ScheduleId, due!.Value))
+                ? await RunScheduledAsync(context, state with { LastRunAt = due }, RunId(state.ScheduleId, due!.Value))
                 : await ApplyAsync(context, state, command);
         }
 
@@ -84,7 +84,7 @@ internal sealed class ScheduleWorkflow : Workflow<ScheduleState, ScheduleState>
             case ScheduleCommandKind.Update when command.Spec is { } spec:
                 return state with { Spec = spec, Paused = spec.Paused, Anchor = now, LastRunAt = null };
             case ScheduleCommandKind.Trigger:
-                return await RunAsync(context, state, RunId(state.ScheduleId, now));
+                return await RunScheduledAsync(context, state, RunId(state.ScheduleId, now));
             case ScheduleCommandKind.Backfill when command.From is { } from && command.To is { } to:
                 var times = 0;
                 for (var at = state.Spec.NextAfter(from, state.Anchor!.Value); at is { } time && time <= to && times < 1_000; at = state.Spec.NextAfter(time, state.Anchor!.Value), times++)
@@ -99,7 +99,7 @@ internal sealed class ScheduleWorkflow : Workflow<ScheduleState, ScheduleState>
         }
     }
 
-    private static async Task<ScheduleState> RunAsync(IWorkflowContext context, ScheduleState state, string runId)
+    private static async Task<ScheduleState> RunScheduledAsync(IWorkflowContext context, ScheduleState state, string runId)
     {
         if (state.LastRunId is { } previous && state.Spec.Overlap != ScheduleOverlap.AllowAll
             && await context.CallActivityAsync<bool>(ScheduleActivities.IsLive, previous, Quick))
