@@ -114,6 +114,11 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await terminate.ClickAsync("button[data-action='terminate']");
         await terminate.WaitForSelectorAsync("h1 .status.Terminated");
         Assert.Contains("not needed", await terminate.InnerTextAsync("main"));
+
+        // Restarted under the same id: a new run with the same input, waiting again.
+        await terminate.ClickAsync("button[data-action='restart']");
+        await terminate.WaitForSelectorAsync("h1 .status.Running");
+        await terminate.WaitForSelectorAsync("#waiting-on:has-text('event go')");
         await browser.FinishAsync(terminate, null);
     }
 
