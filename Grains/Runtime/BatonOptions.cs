@@ -36,6 +36,15 @@ public sealed class BatonOptions
     /// <summary>Payloads (inputs, outputs, results, event data) above this many UTF-8 bytes are stored once as payload rows and referenced from history. Default: 64 KiB.</summary>
     public int LargePayloadThreshold { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Keys that encrypt payloads at rest (AES-256-GCM), by name: each the base64 of 32 random bytes. Empty (the default):
+    /// payloads are stored as they are. Keep every key that encrypted something: a payload names the key it needs.
+    /// </summary>
+    public IDictionary<string, string> PayloadKeys { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>The key of <see cref="PayloadKeys"/> that new payloads are encrypted with; null for none (the others still decrypt).</summary>
+    public string? ActivePayloadKey { get; set; }
+
     /// <summary>The largest payload accepted; a larger one is refused with <see cref="PayloadTooLargeException"/>. Default: 16 MiB.</summary>
     public long MaxPayloadBytes { get; set; } = Baton.Grains.Replay.PayloadLimit.DefaultMaxBytes;
 
@@ -51,6 +60,9 @@ public sealed class BatonOptions
         Require(StatusEventRetention > TimeSpan.Zero, nameof(StatusEventRetention), "must be positive");
         Require(LargePayloadThreshold >= 1024, nameof(LargePayloadThreshold), "must be at least 1 KiB");
         Require(MaxPayloadBytes >= LargePayloadThreshold && MaxPayloadBytes <= 1L << 30, nameof(MaxPayloadBytes), "must be at least LargePayloadThreshold and at most 1 GiB");
+        Require(PayloadKeys.All(k => System.Text.RegularExpressions.Regex.IsMatch(k.Key, "^[A-Za-z0-9_-]{1,64}$") && IsKey(k.Value)), nameof(PayloadKeys),
+            "must name each key with 1 to 64 letters, digits, - or _, and give it as the base64 of 32 bytes");
+        Require(ActivePayloadKey is null || PayloadKeys.ContainsKey(ActivePayloadKey), nameof(ActivePayloadKey), "must be one of PayloadKeys");
         Require(MaxConcurrentActivities is >= 1 and <= 100_000, nameof(MaxConcurrentActivities), "must be between 1 and 100,000");
         Require(ActivityQueues is not null && ActivityQueues.All(q => !string.IsNullOrWhiteSpace(q)), nameof(ActivityQueues), "must list non-empty queue names");
         Require(RecoveryInterval > TimeSpan.Zero, nameof(RecoveryInterval), "must be positive");
@@ -66,5 +78,11 @@ public sealed class BatonOptions
         {
             throw new InvalidOperationException($"BatonOptions.{option} {rule}.");
         }
+    }
+
+    private static bool IsKey(string base64)
+    {
+        var bytes = new byte[48];
+        return Convert.TryFromBase64String(base64, bytes, out var length) && length == 32;
     }
 }

@@ -1,5 +1,6 @@
 using Baton.Grains.Registry;
 using Baton.Grains.Storage;
+using Baton.Silo.Storage;
 using Baton.Silo.Storage.Postgres;
 using Baton.Silo.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +68,8 @@ public sealed class BatonBuilder
 
         Services.TryAddSingleton(sp => new SqliteWorkflowStore(
             sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
-            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
+            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold,
+            PayloadCodec.From(sp.GetRequiredService<IOptions<BatonOptions>>().Value)));
         Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<SqliteWorkflowStore>());
         Services.TryAddSingleton<IReminderTable, SqliteReminderTable>();
         return this;
@@ -94,7 +96,8 @@ public sealed class BatonBuilder
         Services.Configure(configure);
         Services.TryAddSingleton(sp => new PostgresWorkflowStore(
             sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
-            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold));
+            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold,
+            PayloadCodec.From(sp.GetRequiredService<IOptions<BatonOptions>>().Value)));
         Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<PostgresWorkflowStore>());
         return this;
     }

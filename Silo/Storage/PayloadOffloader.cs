@@ -5,10 +5,11 @@ using Baton.History;
 namespace Baton.Silo.Storage;
 
 /// <summary>
-/// Keeps large payloads out of history rows: a payload above the threshold is stored once in a payload row
-/// (keyed by instance and content hash) and referenced from history, status and inbox rows by a small marker.
+/// Every payload's way into and out of the store: encrypted first when a <see cref="PayloadCodec"/> is configured, then,
+/// above the threshold, stored once in a payload row (keyed by instance and content hash) and referenced from history,
+/// status and inbox rows by a small marker.
 /// </summary>
-internal sealed class PayloadOffloader(long thresholdBytes)
+internal sealed class PayloadOffloader(long thresholdBytes, PayloadCodec? codec = null)
 {
     private const string Marker = "{\"$payload\":\"";
     private const int HashLength = 64;
@@ -16,7 +17,13 @@ internal sealed class PayloadOffloader(long thresholdBytes)
     /// <summary>Returns <paramref name="json"/>, or a reference to it after adding its payload row to <paramref name="rows"/>.</summary>
     public string? Offload(string? json, string instanceId, List<PayloadRow> rows)
     {
-        if (json is null || (long)json.Length * 3 <= thresholdBytes)
+        if (json is null)
+        {
+            return null;
+        }
+
+        json = codec?.Encrypt(json) ?? json;
+        if ((long)json.Length * 3 <= thresholdBytes)
         {
             return json;
         }
@@ -36,18 +43,21 @@ internal sealed class PayloadOffloader(long thresholdBytes)
     public HistoryEvent Offload(HistoryEvent e, string instanceId, List<PayloadRow> rows) =>
         HistoryPayloads.Map(e, json => Offload(json, instanceId, rows));
 
-    /// <summary>True when a stored text may hold references (a cheap check before resolving).</summary>
-    public static bool MayReference(string? stored) => stored is not null && stored.Contains("\"$payload\"", StringComparison.Ordinal);
+    /// <summary>True when a stored text may hold references or encrypted payloads (a cheap check before resolving).</summary>
+    public static bool MayReference(string? stored) =>
+        stored is not null && (stored.Contains("\"$payload\"", StringComparison.Ordinal) || stored.Contains("\"$enc\"", StringComparison.Ordinal));
 
     /// <summary>The payload hash a reference names, or null when <paramref name="json"/> is not a reference.</summary>
     public static string? ReferencedHash(string? json) =>
         json is not null && json.Length < 128 && json.StartsWith(Marker, StringComparison.Ordinal) ? json.Substring(Marker.Length, HashLength) : null;
 
-    /// <summary>Replaces references in <paramref name="json"/> by their payloads.</summary>
-    public static string? Resolve(string? json, Func<string, string> load) => ReferencedHash(json) is { } hash ? load(hash) : json;
+    /// <summary>The payload <paramref name="json"/> stands for: a reference replaced by its payload, and decrypted.</summary>
+    /// <exception cref="InvalidOperationException">It is encrypted under a key this store was not given.</exception>
+    public string? Resolve(string? json, Func<string, string> load) =>
+        json is null ? null : PayloadCodec.Decrypt(codec, ReferencedHash(json) is { } hash ? load(hash) : json);
 
-    /// <summary>Replaces references in an event by their payloads.</summary>
-    public static HistoryEvent Resolve(HistoryEvent e, Func<string, string> load) => HistoryPayloads.Map(e, json => Resolve(json, load));
+    /// <summary>The event with each payload resolved (<see cref="Resolve(string?, Func{string, string})"/>).</summary>
+    public HistoryEvent Resolve(HistoryEvent e, Func<string, string> load) => HistoryPayloads.Map(e, json => Resolve(json, load));
 }
 
 /// <summary>A large payload stored once for an instance.</summary>

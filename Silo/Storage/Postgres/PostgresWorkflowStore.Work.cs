@@ -61,9 +61,9 @@ internal sealed partial class PostgresWorkflowStore
             for (var i = 0; i < claimed.Count; i++)
             {
                 var item = claimed[i];
-                if (PayloadOffloader.ReferencedHash(item.Input) is { } hash)
+                if (PayloadOffloader.MayReference(item.Input))
                 {
-                    claimed[i] = item with { Input = (string)w.Scalar("SELECT data FROM payloads WHERE instance_id = $id AND hash = $hash", item.InstanceId, hash)! };
+                    claimed[i] = item with { Input = _payloads.Resolve(item.Input, hash => (string)w.Scalar("SELECT data FROM payloads WHERE instance_id = $id AND hash = $hash", item.InstanceId, hash)!) };
                 }
             }
 

@@ -19,7 +19,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private PostgresWriter? _writer;
 
-    public PostgresWorkflowStore(PostgresStoreOptions options, long largePayloadThresholdBytes)
+    public PostgresWorkflowStore(PostgresStoreOptions options, long largePayloadThresholdBytes, PayloadCodec? codec = null)
     {
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -32,7 +32,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
         }
 
         _options = options;
-        _payloads = new PayloadOffloader(largePayloadThresholdBytes);
+        _payloads = new PayloadOffloader(largePayloadThresholdBytes, codec);
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.SearchPath = options.Schema;
         builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 128);
@@ -125,7 +125,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
     internal const string InstanceColumns = StoredRows.InstanceColumns;
 
     /// <summary>Reads instance rows (the query selects <see cref="InstanceColumns"/>), then their offloaded payloads.</summary>
-    private static async Task<List<InstanceRow>> ReadInstancesAsync(NpgsqlConnection connection, string sql, object?[] values, CancellationToken cancellationToken)
+    private async Task<List<InstanceRow>> ReadInstancesAsync(NpgsqlConnection connection, string sql, object?[] values, CancellationToken cancellationToken)
     {
         var rows = new List<InstanceRow>();
         await using (var command = PostgresStatement.For(sql).Command(connection, values))
@@ -139,16 +139,16 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
 
         var references = rows.SelectMany(r => new[] { (r.InstanceId, PayloadOffloader.ReferencedHash(r.Input)), (r.InstanceId, PayloadOffloader.ReferencedHash(r.Output)) })
             .Where(r => r.Item2 is not null).Select(r => (r.InstanceId, r.Item2!)).ToList();
-        if (references.Count == 0)
+        if (references.Count == 0 && !rows.Exists(r => PayloadCodec.IsEncrypted(r.Input) || PayloadCodec.IsEncrypted(r.Output)))
         {
             return rows;
         }
 
-        var payloads = await LoadPayloadsAsync(connection, references, cancellationToken).ConfigureAwait(false);
+        var payloads = references.Count == 0 ? [] : await LoadPayloadsAsync(connection, references, cancellationToken).ConfigureAwait(false);
         return rows.Select(r => r with
         {
-            Input = PayloadOffloader.Resolve(r.Input, h => payloads[(r.InstanceId, h)]),
-            Output = PayloadOffloader.Resolve(r.Output, h => payloads[(r.InstanceId, h)]),
+            Input = _payloads.Resolve(r.Input, h => payloads[(r.InstanceId, h)]),
+            Output = _payloads.Resolve(r.Output, h => payloads[(r.InstanceId, h)]),
         }).ToList();
     }
 
@@ -170,7 +170,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
     }
 
     /// <summary>Deserialises stored events of one instance and replaces their payload references by the payloads.</summary>
-    private static async Task<List<HistoryEvent>> ResolveEventsAsync(NpgsqlConnection connection, string instanceId, List<string> stored, CancellationToken cancellationToken)
+    private async Task<List<HistoryEvent>> ResolveEventsAsync(NpgsqlConnection connection, string instanceId, List<string> stored, CancellationToken cancellationToken)
     {
         var events = stored.Select(json => JsonSerializer.Deserialize<HistoryEvent>(json, BatonJson.Options)!).ToList();
         var references = new List<(string, string)>();
@@ -190,13 +190,8 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
             }
         }
 
-        if (references.Count == 0)
-        {
-            return events;
-        }
-
-        var payloads = await LoadPayloadsAsync(connection, references, cancellationToken).ConfigureAwait(false);
-        return events.Select(e => PayloadOffloader.Resolve(e, h => payloads[(instanceId, h)])).ToList();
+        var payloads = references.Count == 0 ? [] : await LoadPayloadsAsync(connection, references, cancellationToken).ConfigureAwait(false);
+        return events.Select((e, i) => PayloadOffloader.MayReference(stored[i]) ? _payloads.Resolve(e, h => payloads[(instanceId, h)]) : e).ToList();
     }
 
     private static async Task<Dictionary<(string InstanceId, string Hash), string>> LoadPayloadsAsync(

@@ -70,9 +70,9 @@ internal sealed partial class SqliteWorkflowStore
             {
                 var item = claimed[i];
                 lease.Execute(siloId, item.InstanceId, item.StepId);
-                if (PayloadOffloader.ReferencedHash(item.Input) is { } hash)
+                if (PayloadOffloader.MayReference(item.Input))
                 {
-                    claimed[i] = item with { Input = (string)load.Scalar(item.InstanceId, hash)! };
+                    claimed[i] = item with { Input = _payloads.Resolve(item.Input, hash => (string)load.Scalar(item.InstanceId, hash)!) };
                 }
             }
 

@@ -21,10 +21,10 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
 
-    public SqliteWorkflowStore(SqliteStoreOptions options, long largePayloadThresholdBytes)
+    public SqliteWorkflowStore(SqliteStoreOptions options, long largePayloadThresholdBytes, PayloadCodec? codec = null)
     {
         _options = options;
-        _payloads = new PayloadOffloader(largePayloadThresholdBytes);
+        _payloads = new PayloadOffloader(largePayloadThresholdBytes, codec);
         var fullPath = System.IO.Path.GetFullPath(options.Path);
         Location = fullPath;
         _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
@@ -161,18 +161,18 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
 
     internal const string InstanceColumns = StoredRows.InstanceColumns;
 
-    internal static InstanceRow ReadInstance(SqliteDataReader reader, SqliteConnection connection)
+    internal InstanceRow ReadInstance(SqliteDataReader reader, SqliteConnection connection)
     {
         var row = StoredRows.Instance(reader);
-        string? Resolve(string? stored) => PayloadOffloader.Resolve(stored, h => LoadPayload(connection, row.InstanceId, h));
+        string? Resolve(string? stored) => _payloads.Resolve(stored, h => LoadPayload(connection, row.InstanceId, h));
         return row with { Input = Resolve(row.Input), Output = Resolve(row.Output) };
     }
 
     /// <summary>Deserialises a stored event, resolving its payload references.</summary>
-    private static HistoryEvent ReadEvent(string json, string instanceId, SqliteConnection connection)
+    private HistoryEvent ReadEvent(string json, string instanceId, SqliteConnection connection)
     {
         var e = JsonSerializer.Deserialize<HistoryEvent>(json, BatonJson.Options)!;
-        return PayloadOffloader.MayReference(json) ? PayloadOffloader.Resolve(e, h => LoadPayload(connection, instanceId, h)) : e;
+        return PayloadOffloader.MayReference(json) ? _payloads.Resolve(e, h => LoadPayload(connection, instanceId, h)) : e;
     }
 
     private static string LoadPayload(SqliteConnection connection, string instanceId, string hash)
