@@ -69,7 +69,7 @@ public sealed class BatonBuilder
         Services.TryAddSingleton(sp => new SqliteWorkflowStore(
             sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold,
-            PayloadCodec.From(sp.GetRequiredService<IOptions<BatonOptions>>().Value)));
+            sp.GetService<IPayloadCodec>() ?? AesGcmPayloadCodec.From(sp.GetRequiredService<IOptions<BatonOptions>>().Value)));
         Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<SqliteWorkflowStore>());
         Services.TryAddSingleton<IReminderTable, SqliteReminderTable>();
         return this;
@@ -97,7 +97,7 @@ public sealed class BatonBuilder
         Services.TryAddSingleton(sp => new PostgresWorkflowStore(
             sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold,
-            PayloadCodec.From(sp.GetRequiredService<IOptions<BatonOptions>>().Value)));
+            sp.GetService<IPayloadCodec>() ?? AesGcmPayloadCodec.From(sp.GetRequiredService<IOptions<BatonOptions>>().Value)));
         Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<PostgresWorkflowStore>());
         return this;
     }

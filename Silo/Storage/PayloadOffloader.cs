@@ -5,11 +5,11 @@ using Baton.History;
 namespace Baton.Silo.Storage;
 
 /// <summary>
-/// Every payload's way into and out of the store: encrypted first when a <see cref="PayloadCodec"/> is configured, then,
+/// Every payload's way into and out of the store: encoded first when an <see cref="IPayloadCodec"/> is configured, then,
 /// above the threshold, stored once in a payload row (keyed by instance and content hash) and referenced from history,
 /// status and inbox rows by a small marker.
 /// </summary>
-internal sealed class PayloadOffloader(long thresholdBytes, PayloadCodec? codec = null)
+internal sealed class PayloadOffloader(long thresholdBytes, IPayloadCodec? codec = null)
 {
     private const string Marker = "{\"$payload\":\"";
     private const int HashLength = 64;
@@ -22,7 +22,7 @@ internal sealed class PayloadOffloader(long thresholdBytes, PayloadCodec? codec 
             return null;
         }
 
-        json = codec?.Encrypt(json) ?? json;
+        json = PayloadCodec.Encode(codec, json);
         if ((long)json.Length * 3 <= thresholdBytes)
         {
             return json;
@@ -54,7 +54,7 @@ internal sealed class PayloadOffloader(long thresholdBytes, PayloadCodec? codec 
     /// <summary>The payload <paramref name="json"/> stands for: a reference replaced by its payload, and decrypted.</summary>
     /// <exception cref="InvalidOperationException">It is encrypted under a key this store was not given.</exception>
     public string? Resolve(string? json, Func<string, string> load) =>
-        json is null ? null : PayloadCodec.Decrypt(codec, ReferencedHash(json) is { } hash ? load(hash) : json);
+        json is null ? null : PayloadCodec.Decode(codec, ReferencedHash(json) is { } hash ? load(hash) : json);
 
     /// <summary>The event with each payload resolved (<see cref="Resolve(string?, Func{string, string})"/>).</summary>
     public HistoryEvent Resolve(HistoryEvent e, Func<string, string> load) => HistoryPayloads.Map(e, json => Resolve(json, load));

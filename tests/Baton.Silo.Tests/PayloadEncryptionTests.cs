@@ -51,6 +51,47 @@ public sealed class PayloadEncryptionTests
         }
     }
 
+    [Fact]
+    public async Task ACodecOfOurOwn_ReplacesTheBuiltInOne_AndEveryPayloadGoesThroughIt()
+    {
+        var path = TestSilo.NewDatabasePath();
+        var codec = new ReversingCodec();
+        await using (var silo = await TestSilo.StartAsync(path, services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Baton.Silo.Storage.IPayloadCodec>(s, codec)))
+        {
+            await RunSecretsAsync(silo, "rev", "big-secret-" + new string('x', 80 * 1024));
+        }
+
+        var files = string.Concat(new[] { path, path + "-wal" }.Where(File.Exists).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        Assert.DoesNotContain("Zanzibar-secret", files);
+        Assert.Contains("{\"$enc\":\"v1.rev.", files);
+        Assert.True(codec.Decoded > 0 && codec.Encoded > 0);
+    }
+
+    /// <summary>A codec for the test: reverses the bytes, and counts.</summary>
+    private sealed class ReversingCodec : Baton.Silo.Storage.IPayloadCodec
+    {
+        public int Encoded;
+        public int Decoded;
+
+        public byte[]? Encode(ReadOnlySpan<byte> payload, out string tag)
+        {
+            Interlocked.Increment(ref Encoded);
+            tag = "rev";
+            var bytes = payload.ToArray();
+            Array.Reverse(bytes);
+            return bytes;
+        }
+
+        public byte[] Decode(string tag, ReadOnlySpan<byte> encoded)
+        {
+            Assert.Equal("rev", tag);
+            Interlocked.Increment(ref Decoded);
+            var bytes = encoded.ToArray();
+            Array.Reverse(bytes);
+            return bytes;
+        }
+    }
+
     [SkippableFact]
     public async Task WithAKey_PostgresRowsHoldNoPlaintextPayload()
     {

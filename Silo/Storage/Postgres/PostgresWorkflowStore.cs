@@ -19,7 +19,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private PostgresWriter? _writer;
 
-    public PostgresWorkflowStore(PostgresStoreOptions options, long largePayloadThresholdBytes, PayloadCodec? codec = null)
+    public PostgresWorkflowStore(PostgresStoreOptions options, long largePayloadThresholdBytes, IPayloadCodec? codec = null)
     {
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -139,7 +139,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
 
         var references = rows.SelectMany(r => new[] { (r.InstanceId, PayloadOffloader.ReferencedHash(r.Input)), (r.InstanceId, PayloadOffloader.ReferencedHash(r.Output)) })
             .Where(r => r.Item2 is not null).Select(r => (r.InstanceId, r.Item2!)).ToList();
-        if (references.Count == 0 && !rows.Exists(r => PayloadCodec.IsEncrypted(r.Input) || PayloadCodec.IsEncrypted(r.Output)))
+        if (references.Count == 0 && !rows.Exists(r => PayloadCodec.IsEncoded(r.Input) || PayloadCodec.IsEncoded(r.Output)))
         {
             return rows;
         }

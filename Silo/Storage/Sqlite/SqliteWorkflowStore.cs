@@ -21,7 +21,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
 
-    public SqliteWorkflowStore(SqliteStoreOptions options, long largePayloadThresholdBytes, PayloadCodec? codec = null)
+    public SqliteWorkflowStore(SqliteStoreOptions options, long largePayloadThresholdBytes, IPayloadCodec? codec = null)
     {
         _options = options;
         _payloads = new PayloadOffloader(largePayloadThresholdBytes, codec);
