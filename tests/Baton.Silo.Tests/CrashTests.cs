@@ -181,23 +181,35 @@ public sealed class CrashTests(ITestOutputHelper output)
         return process;
     }
 
+    /// <summary>Waits for the condition; if the wait fails in any way, the crash host is killed rather than left running.</summary>
     private static async Task WaitFor(Func<bool> condition, Process child, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        try
         {
-            if (child.HasExited)
+            var deadline = DateTime.UtcNow + timeout;
+            while (!condition())
             {
-                throw new InvalidOperationException($"The crash host exited early with code {child.ExitCode}.");
-            }
+                if (child.HasExited)
+                {
+                    throw new InvalidOperationException($"The crash host exited early with code {child.ExitCode}.");
+                }
 
-            if (DateTime.UtcNow > deadline)
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("The crash host made no progress in time.");
+                }
+
+                await Task.Delay(10);
+            }
+        }
+        catch
+        {
+            if (!child.HasExited)
             {
                 child.Kill();
-                throw new TimeoutException("The crash host made no progress in time.");
             }
 
-            await Task.Delay(10);
+            throw;
         }
     }
 
