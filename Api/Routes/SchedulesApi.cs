@@ -67,11 +67,7 @@ internal static class SchedulesApi
         // The start validates the body as the schedule workflow's input ({scheduleId, spec}), so the errors carry the body's own paths.
         var json = await body.ReadJsonAsync(request, cancellationToken);
         var id = json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("scheduleId", out var given) && given.ValueKind == JsonValueKind.String ? given.GetString()! : "";
-        if (id.Length > 0 && await new ScheduleClient(client).GetAsync(id, cancellationToken) is not null)
-        {
-            throw new InstanceAlreadyExistsException(ScheduleClient.InstanceIdOf(id));
-        }
-
+        // A live schedule under the id refuses the start (409); a deleted (terminated) one is replaced.
         await client.StartAsync(ScheduleClient.WorkflowName, json, new StartWorkflowOptions
         {
             InstanceId = id.Length > 0 ? ScheduleClient.InstanceIdOf(id) : null,

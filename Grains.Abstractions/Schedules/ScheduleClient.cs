@@ -36,26 +36,18 @@ public sealed class ScheduleClient(IWorkflowClient client)
     public async Task<ScheduleDescription?> GetAsync(string scheduleId, CancellationToken cancellationToken = default)
     {
         var status = await client.GetStatusAsync(InstanceIdOf(scheduleId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return status is { RuntimeStatus: WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Suspended or WorkflowRuntimeStatus.ContinuedAsNew }
-            ? status.ReadCustomStatus<ScheduleDescription>() ?? new ScheduleDescription { ScheduleId = scheduleId, Spec = Serialization.BatonJson.Deserialize<ScheduleState>(status.Input)!.Spec }
-            : null;
+        return status is not null && LiveStatuses.Contains(status.RuntimeStatus) ? Describe(status) : null;
     }
 
     /// <summary>Every schedule, by id.</summary>
     public async Task<IReadOnlyList<ScheduleDescription>> ListAsync(CancellationToken cancellationToken = default)
     {
         var schedules = new List<ScheduleDescription>();
-        var query = new WorkflowQuery
-        {
-            Name = WorkflowName,
-            Statuses = [WorkflowRuntimeStatus.Pending, WorkflowRuntimeStatus.Running, WorkflowRuntimeStatus.Suspended, WorkflowRuntimeStatus.ContinuedAsNew],
-            PageSize = 1000,
-        };
+        var query = new WorkflowQuery { Name = WorkflowName, InstanceIdPrefix = InstancePrefix, Statuses = LiveStatuses, PageSize = 1000 };
         do
         {
             var page = await client.ListAsync(query, cancellationToken).ConfigureAwait(false);
-            schedules.AddRange(page.Items.Where(s => s.InstanceId.StartsWith(InstancePrefix, StringComparison.Ordinal)).Select(s =>
-                s.ReadCustomStatus<ScheduleDescription>() ?? new ScheduleDescription { ScheduleId = s.InstanceId[InstancePrefix.Length..], Spec = Serialization.BatonJson.Deserialize<ScheduleState>(s.Input)!.Spec }));
+            schedules.AddRange(page.Items.Select(Describe));
             query = query with { ContinuationToken = page.ContinuationToken };
         }
         while (query.ContinuationToken is not null);
@@ -96,6 +88,15 @@ public sealed class ScheduleClient(IWorkflowClient client)
     /// <exception cref="InstanceNotFoundException">There is no such schedule.</exception>
     public Task DeleteAsync(string scheduleId, CancellationToken cancellationToken = default) =>
         client.TerminateAsync(InstanceIdOf(scheduleId), "schedule deleted", cancellationToken);
+
+    /// <summary>The statuses of a schedule that exists: a deleted one is terminated.</summary>
+    private static readonly WorkflowRuntimeStatus[] LiveStatuses =
+        [WorkflowRuntimeStatus.Pending, WorkflowRuntimeStatus.Running, WorkflowRuntimeStatus.Suspended, WorkflowRuntimeStatus.ContinuedAsNew];
+
+    /// <summary>A schedule instance's description: its custom status, or, before its first turn has set one, its spec from the input.</summary>
+    private static ScheduleDescription Describe(WorkflowStatus status) =>
+        status.ReadCustomStatus<ScheduleDescription>()
+            ?? new ScheduleDescription { ScheduleId = status.InstanceId[InstancePrefix.Length..], Spec = Serialization.BatonJson.Deserialize<ScheduleState>(status.Input)!.Spec };
 
     private Task SendAsync(string scheduleId, ScheduleCommand command, CancellationToken cancellationToken) =>
         client.RaiseEventAsync(InstanceIdOf(scheduleId), CommandEvent, command, cancellationToken);
