@@ -21,7 +21,7 @@ public sealed class AiPipelineModelTests
     public async Task IngestionAndAnswers_GoThroughTheConfiguredProvider_InBatches_AndWaitOutA429(string provider)
     {
         await using var model = await FakeOpenAI.StartAsync(Answer, throttle: 0, throttleEmbeddings: 1);
-        var data = Path.Combine(Path.GetTempPath(), "baton-pipeline-model", Guid.NewGuid().ToString("N"));
+        var data = SampleData.NewFolder("baton-pipeline-model");
         var port = LoopbackPorts.Next();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var azure = provider == "AzureOpenAI";
@@ -70,13 +70,7 @@ public sealed class AiPipelineModelTests
         finally
         {
             sample.Dispose();
-            try
-            {
-                Directory.Delete(data, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
+            SampleData.Delete(data);
         }
     }
 
@@ -85,7 +79,7 @@ public sealed class AiPipelineModelTests
     {
         await using var model = await FakeOpenAI.StartAsync(Answer, throttle: 0);
         model.EmbeddingsLatency = TimeSpan.FromMilliseconds(300);
-        var data = Path.Combine(Path.GetTempPath(), "baton-pipeline-kill", Guid.NewGuid().ToString("N"));
+        var data = SampleData.NewFolder("baton-pipeline-kill");
         var port = LoopbackPorts.Next();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         SampleProcess Start() => SampleProcess.Start("Baton.Samples.AiPipeline",
@@ -131,13 +125,7 @@ public sealed class AiPipelineModelTests
         {
             first.Dispose();
             second?.Dispose();
-            try
-            {
-                Directory.Delete(data, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
+            SampleData.Delete(data);
         }
     }
 

@@ -108,7 +108,7 @@ public sealed class AiPipelineSampleTests(AiPipelineSampleTests.Node node) : ICl
     /// <summary>One offline sample host for the class, on ports and a data folder of its own.</summary>
     public sealed class Node : IAsyncLifetime
     {
-        private readonly string _data = Path.Combine(Path.GetTempPath(), "baton-pipeline-sample", Guid.NewGuid().ToString("N"));
+        private readonly string _data = SampleData.NewFolder("baton-pipeline-sample");
 
         public HttpClient Http { get; } = new();
 
@@ -126,14 +126,7 @@ public sealed class AiPipelineSampleTests(AiPipelineSampleTests.Node node) : ICl
         {
             Process.Dispose();
             Http.Dispose();
-            try
-            {
-                Directory.Delete(_data, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
-
+            SampleData.Delete(_data);
             return Task.CompletedTask;
         }
 

@@ -15,7 +15,7 @@ public sealed class OrderApprovalModelTests
     public async Task TheRiskScore_ComesFromTheConfiguredModel_ThroughTheSdk_WhichWaitsOutA429()
     {
         await using var model = await FakeOpenAI.StartAsync("""{"score": 33, "reason": "a plausible order"}""", throttle: 1);
-        var data = Path.Combine(Path.GetTempPath(), "baton-order-model", Guid.NewGuid().ToString("N"));
+        var data = SampleData.NewFolder("baton-order-model");
         var port = LoopbackPorts.Next();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var sample = SampleProcess.Start("Baton.Samples.OrderApproval",
@@ -60,13 +60,7 @@ public sealed class OrderApprovalModelTests
         finally
         {
             sample.Dispose();
-            try
-            {
-                Directory.Delete(data, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
+            SampleData.Delete(data);
         }
     }
 }

@@ -122,7 +122,7 @@ public sealed class OrderApprovalSampleTests(OrderApprovalSampleTests.Node node)
     /// <summary>One sample host for the class, on ports and a data folder of its own.</summary>
     public sealed class Node : IAsyncLifetime
     {
-        private readonly string _data = Path.Combine(Path.GetTempPath(), "baton-order-sample", Guid.NewGuid().ToString("N"));
+        private readonly string _data = SampleData.NewFolder("baton-order-sample");
         private SampleProcess? _process;
 
         public HttpClient Http { get; } = new();
@@ -140,14 +140,7 @@ public sealed class OrderApprovalSampleTests(OrderApprovalSampleTests.Node node)
         {
             _process?.Dispose();
             Http.Dispose();
-            try
-            {
-                Directory.Delete(_data, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
-
+            SampleData.Delete(_data);
             return Task.CompletedTask;
         }
 

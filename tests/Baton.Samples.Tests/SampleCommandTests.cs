@@ -29,7 +29,7 @@ public sealed class SampleCommandTests
 
     private static async Task<string> RunToTheEndAsync(string assembly, Func<int, string[]> ports)
     {
-        var data = Path.Combine(Path.GetTempPath(), "baton-sample-command", Guid.NewGuid().ToString("N"));
+        var data = SampleData.NewFolder("baton-sample-command");
         using var sample = SampleProcess.Start(assembly, [$"--data={data}", .. ports(LoopbackPorts.Next())]);
         try
         {
@@ -39,13 +39,7 @@ public sealed class SampleCommandTests
         }
         finally
         {
-            try
-            {
-                Directory.Delete(data, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
+            SampleData.Delete(data);
         }
     }
 }
