@@ -185,7 +185,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
     [SkippableFact]
     public async Task WithAccessControlOn_ThePageAsksForAKey_AReaderSeesButCannotAct_AndAnOperatorCan()
     {
-        await using var node = new SecuredKestrelApiFactory();
+        await using var node = new KestrelBatonApiFactory(SecuredApiFactory.AccessSettings);
         var operatorHttp = node.CreateClient();
         operatorHttp.DefaultRequestHeaders.Add("X-Api-Key", SecuredApiFactory.OperatorKey);
         await StartAsync(operatorHttp, "WaitsForGo", "secured-1", "x");
@@ -337,25 +337,5 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
             _playwright?.Dispose();
             await Node.DisposeAsync();
         }
-    }
-}
-
-/// <summary>A node on Kestrel with access control on (<see cref="SecuredApiFactory.AccessSettings"/>).</summary>
-public sealed class SecuredKestrelApiFactory : BatonApiFactory
-{
-    public SecuredKestrelApiFactory()
-    {
-        UseKestrel(0);
-        StartServer();
-    }
-
-    public Uri Address => ClientOptions.BaseAddress;
-
-    protected override IReadOnlyDictionary<string, string> Settings => SecuredApiFactory.AccessSettings;
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("urls", "http://127.0.0.1:0");
     }
 }

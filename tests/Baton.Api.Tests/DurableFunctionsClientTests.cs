@@ -57,14 +57,25 @@ public sealed class DurableFunctionsClientTests(KestrelBatonApiFactory node, Xun
 /// <summary>The API host of <see cref="BatonApiFactory"/> on a real Kestrel server on a loopback port, for clients outside the process.</summary>
 public sealed class KestrelBatonApiFactory : BatonApiFactory
 {
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
     public KestrelBatonApiFactory()
+        : this(new Dictionary<string, string>())
     {
+    }
+
+    /// <param name="settings">Settings on top of the defaults (access control, say). Internal: a class fixture may have one public constructor.</param>
+    internal KestrelBatonApiFactory(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
         UseKestrel(0);
         StartServer();
     }
 
     /// <summary>The server's address, for example http://127.0.0.1:41234/.</summary>
     public Uri Address => ClientOptions.BaseAddress;
+
+    protected override IReadOnlyDictionary<string, string> Settings => _settings;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
