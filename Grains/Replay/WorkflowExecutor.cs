@@ -53,7 +53,8 @@ public sealed class WorkflowExecutor
     /// <param name="registry">The registry, to check activity and child workflow names.</param>
     /// <param name="logger">The logger behind the workflow's replay-safe logger.</param>
     /// <param name="settings">Payload limit and callback signer; null for defaults (callbacks then unavailable).</param>
-    private readonly Dictionary<string, Func<object?>> _queries = new(StringComparer.OrdinalIgnoreCase);
+    // Made when the workflow declares its first query: most never do, and every activation makes an executor.
+    private Dictionary<string, Func<object?>>? _queries;
 
     public WorkflowExecutor(string instanceId, WorkflowRegistration workflow, WorkflowRegistry registry, ILogger logger, ExecutorSettings? settings = null)
     {
@@ -473,7 +474,7 @@ public sealed class WorkflowExecutor
     internal void SetQueryHandler(string name, Func<object?> handler)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        _queries[name] = handler;
+        (_queries ??= new(StringComparer.OrdinalIgnoreCase))[name] = handler;
     }
 
     /// <summary>Answers a declared query, as JSON, from the state the workflow is in now.</summary>
@@ -481,9 +482,9 @@ public sealed class WorkflowExecutor
     /// <exception cref="QueryFailedException">The handler threw, or its answer does not serialise.</exception>
     public string? RunQuery(string name)
     {
-        if (!_queries.TryGetValue(name, out var handler))
+        if (_queries is null || !_queries.TryGetValue(name, out var handler))
         {
-            throw new QueryNotFoundException(InstanceId, name, string.Join(", ", _queries.Keys.Order(StringComparer.Ordinal)));
+            throw new QueryNotFoundException(InstanceId, name, string.Join(", ", (_queries?.Keys ?? Enumerable.Empty<string>()).Order(StringComparer.Ordinal)));
         }
 
         try
