@@ -40,6 +40,22 @@ public sealed class ClusterWorkflowClient : IWorkflowClient
         _grain.QueryAsync(instanceId, queryName).WaitAsync(cancellationToken);
 
     /// <inheritdoc />
+    public async Task<string?> UpdateAsync(string instanceId, string updateName, object? input = null, UpdateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var updateId = options?.UpdateId ?? Guid.NewGuid().ToString("N");
+        var json = BatonJson.Serialize(input);
+        while (true)
+        {
+            // A running outcome: the handler has not returned yet; the same id waits for the same update.
+            var outcome = await _grain.UpdateAsync(instanceId, updateName, json, updateId, _options.LongPollInterval).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome.Completed)
+            {
+                return outcome.ResultOrThrow(instanceId);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default) =>
         _grain.GetHistoryAsync(instanceId, continuationToken, pageSize).WaitAsync(cancellationToken);
 

@@ -74,6 +74,25 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     }
 
     /// <inheritdoc />
+    public async Task<string?> UpdateAsync(string instanceId, string updateName, object? input = null, UpdateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        EventNames.Validate(updateName, "update name");
+        var updateId = options?.UpdateId ?? Guid.NewGuid().ToString("N");
+        EventNames.Validate(updateId, "update id");
+        var path = $"{Prefix}instances/{Escape(instanceId)}/update/{Escape(updateName)}?updateId={Uri.EscapeDataString(updateId)}";
+        while (true)
+        {
+            // 202: the handler still runs; the same request (same update id) waits for the same update.
+            using var response = await SendAsync(HttpMethod.Post, path, Body(input), cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
+            {
+                return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);

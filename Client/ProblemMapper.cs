@@ -36,6 +36,9 @@ internal static class ProblemMapper
             nameof(CallbackNotPendingException) => new CallbackNotPendingException(Field("instanceId")),
             nameof(QueryNotFoundException) => new QueryNotFoundException(Field("instanceId"), Field("queryName"), Field("declared")),
             nameof(QueryFailedException) => new QueryFailedException(Field("instanceId"), Field("queryName"), Field("reason")),
+            nameof(UpdateNotFoundException) => new UpdateNotFoundException(Field("instanceId"), Field("updateName"), Field("declared")),
+            nameof(UpdateRejectedException) => new UpdateRejectedException(Field("instanceId"), Field("updateName"), Field("reason")),
+            nameof(UpdateFailedException) => new UpdateFailedException(Field("instanceId"), Field("updateId"), Failure(problem) ?? new FailureDetails("", detail ?? title)),
             nameof(PayloadTooLargeException) => new PayloadTooLargeException(Field("what") is { Length: > 0 } what ? what : "the payload", Number(problem, "bytes"), Number(problem, "limit")),
             "RequestTooLarge" => new PayloadTooLargeException("the request body", Number(problem, "bytes"), Number(problem, "limit")),
             "InvalidArgument" or "MalformedJson" => new ArgumentException(detail ?? title),
@@ -46,6 +49,11 @@ internal static class ProblemMapper
 
     private static string? Text(JsonElement problem, string name) =>
         problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static FailureDetails? Failure(JsonElement problem) =>
+        problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("failure", out var failure) && failure.ValueKind == JsonValueKind.Object
+            ? failure.Deserialize<FailureDetails>(Serialization.BatonJson.Options)
+            : null;
 
     private static long Number(JsonElement problem, string name) =>
         problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : 0;

@@ -128,6 +128,20 @@ public interface IWorkflowContext
     void SetQueryHandler<TResult>(string name, Func<TResult> handler);
 
     /// <summary>
+    /// Declares an update: a request from a client (<see cref="IWorkflowClient.UpdateAsync"/>) that may change the
+    /// workflow's state and is answered with a result. <paramref name="validator"/> runs first, against the state of the
+    /// last committed turn: if it throws, the update is rejected and nothing is recorded. An accepted update is recorded
+    /// in history and <paramref name="handler"/> runs as workflow code (it may call activities, wait on timers and set
+    /// state); the client is answered once it returns. Declaring it again under the same name replaces it.
+    /// </summary>
+    /// <typeparam name="TInput">The update's input type; input that does not read as it is rejected.</typeparam>
+    /// <typeparam name="TResult">The result's type; it must serialise to JSON.</typeparam>
+    /// <param name="name">The update's name (case-insensitive).</param>
+    /// <param name="handler">Workflow code that applies the update; deterministic, like the rest of the workflow.</param>
+    /// <param name="validator">Reads state and throws to reject; it must not call the context or change anything. Null to accept all.</param>
+    void SetUpdateHandler<TInput, TResult>(string name, Func<TInput, Task<TResult>> handler, Action<TInput>? validator = null);
+
+    /// <summary>
     /// Calls <paramref name="activityName"/> once per item, at most <see cref="BatchOptions.MaxConcurrency"/> at a time,
     /// until the batch's <see cref="BatchOptions.Completion"/> rule is decided; items still running then are cancelled.
     /// </summary>

@@ -31,6 +31,24 @@ internal sealed class WorkflowClientGrain(IWorkflowClient client) : Grain, IWork
         }
     }
 
+    public async Task<UpdateOutcome> UpdateAsync(string instanceId, string updateName, string? input, string updateId, TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            var result = await client.UpdateAsync(instanceId, updateName, Json(input), new UpdateOptions { UpdateId = updateId }, timeout.Token).ConfigureAwait(true);
+            return new UpdateOutcome(updateId, true, result);
+        }
+        catch (UpdateFailedException ex)
+        {
+            return new UpdateOutcome(updateId, true, null, ex.Failure);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return new UpdateOutcome(updateId, false);
+        }
+    }
+
     public Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken, int pageSize) =>
         client.GetHistoryAsync(instanceId, continuationToken, pageSize);
 

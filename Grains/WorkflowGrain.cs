@@ -76,6 +76,35 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
         return finished.IsCompleted;
     }
 
+    public async Task<UpdateOutcome> UpdateAsync(UpdateRequest request, TimeSpan wait)
+    {
+        try
+        {
+            return await _instance.UpdateAsync(request, wait, _deactivating.Token);
+        }
+        catch (InvalidInstanceStateException)
+        {
+            // Sent again after the instance finished: its answer is in the history.
+            if (await FindRecordedUpdateAsync(request.UpdateId) is { } recorded)
+            {
+                return recorded;
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<UpdateOutcome?> FindRecordedUpdateAsync(string updateId)
+    {
+        var history = await services.Store.GetHistoryAsync(_instance.InstanceId, CancellationToken.None);
+        return history.LastOrDefault(e => e is UpdateCompleted c && c.UpdateId == updateId || e is UpdateFailed f && f.UpdateId == updateId) switch
+        {
+            UpdateCompleted c => new UpdateOutcome(updateId, true, c.Result),
+            UpdateFailed f => new UpdateOutcome(updateId, true, null, f.Failure),
+            _ => null,
+        };
+    }
+
     public Task DeliverActivityResultsAsync(ActivityResultMessage[] results) =>
         _instance.DeliverAsync(Array.ConvertAll(results, r => JsonSerializer.Deserialize<HistoryEvent>(r.Event, BatonJson.Options)!));
 

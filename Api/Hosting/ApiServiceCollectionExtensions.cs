@@ -87,6 +87,7 @@ public static class ApiServiceCollectionExtensions
         app.MapInstances();
         app.MapInstanceControl();
         app.MapQueries();
+        app.MapUpdates();
         app.MapSchedules();
         app.MapCallbacks();
         app.MapWorkflowStarters();

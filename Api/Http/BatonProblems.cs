@@ -16,7 +16,7 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
     public const string ErrorCode = "errorCode";
 
     // Operations that need a live instance: on a finished one, the instance is gone for them (410).
-    private static readonly HashSet<string> LiveOnlyOperations = ["raise an event", "terminate", "suspend", "resume"];
+    private static readonly HashSet<string> LiveOnlyOperations = ["raise an event", "terminate", "suspend", "resume", "send an update"];
 
     // Operations whose precondition is the instance's status, which Durable Functions answers 412 when it does not hold.
     private static readonly HashSet<string> PreconditionOperations = ["rewind", "purge"];
@@ -89,6 +89,9 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
             CallbackNotPendingException e => Problem(410, "Callback no longer waiting.", e, ("instanceId", e.InstanceId)),
             QueryNotFoundException e => Problem(404, "Unknown query.", e, ("instanceId", e.InstanceId), ("queryName", e.QueryName), ("declared", e.Declared)),
             QueryFailedException e => Problem(422, "Query failed.", e, ("instanceId", e.InstanceId), ("queryName", e.QueryName), ("reason", e.Reason)),
+            UpdateNotFoundException e => Problem(404, "Unknown update.", e, ("instanceId", e.InstanceId), ("updateName", e.UpdateName), ("declared", e.Declared)),
+            UpdateRejectedException e => Problem(422, "Update rejected.", e, ("instanceId", e.InstanceId), ("updateName", e.UpdateName), ("reason", e.Reason)),
+            UpdateFailedException e => Problem(422, "Update failed.", e, ("instanceId", e.InstanceId), ("updateId", e.UpdateId), ("failure", e.Failure)),
             PayloadTooLargeException e => Problem(413, "Payload too large.", e, ("what", e.What), ("bytes", e.Bytes), ("limit", e.Limit)),
             RequestBodyException e => Problem(e.StatusCode, e.Title, e, ("bytes", e.Bytes), ("limit", e.Limit)),
             BadHttpRequestException { StatusCode: 413 } e => Problem(413, "Payload too large.", e),

@@ -168,10 +168,10 @@ internal static class InstancesApi
 
     /// <summary>
     /// How long a request may be held for its instance to finish: the seconds asked for, at most
-    /// <see cref="ApiOptions.MaxLongPoll"/> (the same cap for a start's <c>timeout</c> and a read's <c>waitSeconds</c>);
+    /// <see cref="ApiOptions.MaxLongPoll"/> (the same cap for a start's or an update's <c>timeout</c> and a read's <c>waitSeconds</c>);
     /// null for no wait.
     /// </summary>
-    private static TimeSpan? HoldFor(double? seconds, string parameter, HttpRequest request)
+    internal static TimeSpan? HoldFor(double? seconds, string parameter, HttpRequest request)
     {
         if (seconds is not { } value || value == 0)
         {

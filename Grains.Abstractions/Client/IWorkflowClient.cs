@@ -51,6 +51,25 @@ public interface IWorkflowClient
     /// <exception cref="QueryFailedException">The handler threw, or the instance's history no longer replays against the code.</exception>
     Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends an update to a running instance and waits for its result (see <see cref="IWorkflowContext.SetUpdateHandler"/>):
+    /// the workflow's validator may reject it before anything is recorded; an accepted update is recorded and answered
+    /// once its handler returns. Sending again with the same <see cref="UpdateOptions.UpdateId"/> waits for the same
+    /// update rather than running it twice, so a client that lost its answer sends again.
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="updateName">The update's name.</param>
+    /// <param name="input">The input, serialised to JSON; null for none.</param>
+    /// <param name="options">The update's id; null for a new one.</param>
+    /// <param name="cancellationToken">Stops waiting (the update, once accepted, still runs).</param>
+    /// <returns>The handler's result as JSON, or null.</returns>
+    /// <exception cref="InstanceNotFoundException">No such instance.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance is not running (finished, or not started).</exception>
+    /// <exception cref="UpdateNotFoundException">The workflow declares no update of that name.</exception>
+    /// <exception cref="UpdateRejectedException">The input does not read as the handler's type, or the validator threw; nothing was recorded.</exception>
+    /// <exception cref="UpdateFailedException">The handler threw, or the run ended before it returned.</exception>
+    Task<string?> UpdateAsync(string instanceId, string updateName, object? input = null, UpdateOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Waits until the instance completes, fails or is terminated.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="timeout">How long to wait at most; null for no limit beyond <paramref name="cancellationToken"/>.</param>

@@ -17,4 +17,20 @@ public static class WorkflowClientExtensions
         ArgumentNullException.ThrowIfNull(client);
         return BatonJson.Deserialize<T>(await client.QueryAsync(instanceId, queryName, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>Sends an update and reads its result as <typeparamref name="T"/> (see <see cref="IWorkflowClient.UpdateAsync"/>).</summary>
+    /// <typeparam name="T">The result's type.</typeparam>
+    /// <param name="client">The client.</param>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="updateName">The update's name.</param>
+    /// <param name="input">The input; null for none.</param>
+    /// <param name="options">The update's id; null for a new one.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The result.</returns>
+    public static async Task<T?> UpdateAsync<T>(this IWorkflowClient client, string instanceId, string updateName, object? input = null, UpdateOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return BatonJson.Deserialize<T>(await client.UpdateAsync(instanceId, updateName, input, options, cancellationToken).ConfigureAwait(false));
+    }
 }

@@ -45,6 +45,19 @@ public interface IWorkflowClientGrain : IGrainWithIntegerKey
     [Alias("Query")]
     Task<string?> QueryAsync(string instanceId, string queryName);
 
+    /// <summary>
+    /// See <see cref="IWorkflowClient.UpdateAsync"/>: sends the update and waits at most <paramref name="wait"/> for its
+    /// result; a running outcome means call again with the same id. A failed handler is an outcome, not an exception.
+    /// </summary>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="updateName">The update's name.</param>
+    /// <param name="input">The input as JSON text, or null.</param>
+    /// <param name="updateId">The update's id, the same on every call for one update.</param>
+    /// <param name="wait">How long this call may wait.</param>
+    /// <returns>Where the update stands.</returns>
+    [Alias("Update")]
+    Task<UpdateOutcome> UpdateAsync(string instanceId, string updateName, string? input, string updateId, TimeSpan wait);
+
     /// <summary>See <see cref="IWorkflowClient.ListAsync"/>.</summary>
     /// <param name="query">The filter and page.</param>
     /// <returns>One page.</returns>

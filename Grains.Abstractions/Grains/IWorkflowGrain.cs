@@ -33,4 +33,15 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// <returns>A task that completes once the results are durable.</returns>
     [Alias("ActivityResults")]
     Task DeliverActivityResultsAsync(ActivityResultMessage[] results);
+
+    /// <summary>
+    /// Validates an update against the running instance and records its acceptance (once per update id), then waits at
+    /// most <paramref name="wait"/> for its handler to finish; a caller that gets a running outcome calls again with the
+    /// same request.
+    /// </summary>
+    /// <param name="request">The update's id, name and input.</param>
+    /// <param name="wait">The longest the call is held; keep it under the cluster's response timeout.</param>
+    /// <returns>Where the update stands.</returns>
+    [Alias("Update")]
+    Task<UpdateOutcome> UpdateAsync(UpdateRequest request, TimeSpan wait);
 }

@@ -30,6 +30,9 @@ namespace Baton.History;
 [JsonDerivedType(typeof(WorkflowSuspended), "workflowSuspended")]
 [JsonDerivedType(typeof(WorkflowResumed), "workflowResumed")]
 [JsonDerivedType(typeof(WorkflowRewound), "workflowRewound")]
+[JsonDerivedType(typeof(UpdateAccepted), "updateAccepted")]
+[JsonDerivedType(typeof(UpdateCompleted), "updateCompleted")]
+[JsonDerivedType(typeof(UpdateFailed), "updateFailed")]
 public abstract record HistoryEvent
 {
     /// <summary>When the event was recorded (UTC); the workflow's <see cref="IWorkflowContext.CurrentUtcDateTime"/> follows it.</summary>

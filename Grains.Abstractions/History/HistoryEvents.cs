@@ -158,3 +158,24 @@ public sealed record WorkflowResumed(string? Reason) : HistoryEvent;
 /// <param name="Reason">The operator's reason.</param>
 /// <param name="RerunSteps">Inline steps whose failure was cut away; they run again.</param>
 public sealed record WorkflowRewound(string? Reason, IReadOnlyList<int> RerunSteps) : HistoryEvent;
+
+/// <summary>A client's update passed the workflow's validator and was taken: its handler runs from here (see <see cref="IWorkflowContext.SetUpdateHandler"/>).</summary>
+/// <param name="UpdateId">The update's id, unique within the instance; a second request with it is answered, not run again.</param>
+/// <param name="Name">The update's name (case-insensitive).</param>
+/// <param name="Input">The update's input as JSON, or null.</param>
+public sealed record UpdateAccepted(
+    string UpdateId,
+    string Name,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? Input) : HistoryEvent;
+
+/// <summary>An update's handler returned; the client that sent it is answered with the result.</summary>
+/// <param name="UpdateId">The update's id.</param>
+/// <param name="Result">The result as JSON, or null.</param>
+public sealed record UpdateCompleted(
+    string UpdateId,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? Result) : HistoryEvent;
+
+/// <summary>An update's handler threw, or the run ended before it returned.</summary>
+/// <param name="UpdateId">The update's id.</param>
+/// <param name="Failure">Why.</param>
+public sealed record UpdateFailed(string UpdateId, FailureDetails Failure) : HistoryEvent;

@@ -17,6 +17,7 @@ public static class BatonWireSerialization
         typeof(WorkflowQuery),
         typeof(PurgeQuery),
         typeof(StartWorkflowOptions),
+        typeof(UpdateOutcome),
     ];
 
     /// <summary>Serialises the client API's records as JSON.</summary>

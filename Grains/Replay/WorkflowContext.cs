@@ -86,6 +86,15 @@ internal sealed class WorkflowContext(WorkflowExecutor executor, ILogger logger)
         executor.SetQueryHandler(name, () => handler());
     }
 
+    public void SetUpdateHandler<TInput, TResult>(string name, Func<TInput, Task<TResult>> handler, Action<TInput>? validator = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        executor.SetUpdateHandler(name, new UpdateHandler(
+            typeof(TInput),
+            async input => (object?)await handler(input is null ? default! : (TInput)input),
+            validator is null ? null : input => validator(input is null ? default! : (TInput)input)));
+    }
+
     public Task<BatchResult<TResult>> MapAsync<TItem, TResult>(IReadOnlyList<TItem> items, string activityName, BatchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(items);

@@ -56,6 +56,9 @@ public sealed class WorkflowExecutor
     // Made when the workflow declares its first query: most never do, and every activation makes an executor.
     private Dictionary<string, Func<object?>>? _queries;
 
+    // Made when the workflow declares its first update, or one is found in its history.
+    private WorkflowUpdates? _updates;
+
     public WorkflowExecutor(string instanceId, WorkflowRegistration workflow, WorkflowRegistry registry, ILogger logger, ExecutorSettings? settings = null)
     {
         InstanceId = instanceId;
@@ -259,6 +262,7 @@ public sealed class WorkflowExecutor
         WorkflowSuspended => IsStarted && !_suspended,
         WorkflowResumed => _suspended,
         WorkflowRewound => _rewinding,
+        UpdateAccepted => IsStarted,
         IStepAnswer answer => _pending.TryGetValue(answer.StepId, out var call) && call.Accepts(e),
         _ => false,
     };
@@ -497,6 +501,32 @@ public sealed class WorkflowExecutor
         }
     }
 
+    internal void SetUpdateHandler(string name, UpdateHandler handler) => Updates.Declare(name, handler);
+
+    /// <summary>
+    /// Checks an update against the handlers the workflow has declared and its validator, from the state it is in now.
+    /// </summary>
+    /// <returns>Null when the update is new and valid (record <see cref="UpdateAccepted"/> next); an update already accepted under this id, its outcome so far.</returns>
+    /// <exception cref="UpdateNotFoundException">No handler of that name.</exception>
+    /// <exception cref="UpdateRejectedException">The input does not read as the handler's type, or the validator threw.</exception>
+    /// <exception cref="PayloadTooLargeException">The input is over the payload limit.</exception>
+    public UpdateOutcome? ValidateUpdate(string updateId, string name, string? input)
+    {
+        if (_updates?.Outcome(updateId) is { } known)
+        {
+            return known;
+        }
+
+        PayloadLimit.Check(input, MaxPayloadBytes, $"the input of update '{name}'");
+        Updates.Validate(name, input);
+        return null;
+    }
+
+    /// <summary>An accepted update's outcome so far (running, or finished with a result or failure); null when no update of this run has the id.</summary>
+    public UpdateOutcome? GetUpdateOutcome(string updateId) => _updates?.Outcome(updateId);
+
+    private WorkflowUpdates Updates => _updates ??= new WorkflowUpdates(InstanceId);
+
     internal void SetCustomStatus(object? status)
     {
         var json = BatonJson.Serialize(status);
@@ -609,6 +639,17 @@ public sealed class WorkflowExecutor
     private void Apply(HistoryEvent e)
     {
         CurrentUtcDateTime = e.Timestamp;
+        if (e is UpdateCompleted or UpdateFailed)
+        {
+            Updates.Record(e); // Replay only: a turn makes these, it never receives them.
+            return;
+        }
+
+        if (e is UpdateAccepted taken)
+        {
+            Updates.MarkAccepted(taken.UpdateId); // Now, even if a suspension defers its handler: the id is taken.
+        }
+
         if (_suspended && e is not (WorkflowResumed or WorkflowTerminated))
         {
             _deferred.Add(e);
@@ -684,11 +725,42 @@ public sealed class WorkflowExecutor
                 }
 
                 break;
+            case UpdateAccepted accepted:
+                StartUpdate(accepted);
+                break;
+        }
+
+        if (!_replaying && _updates is { HasRunning: true } && _updates.TakeFinished(MaxPayloadBytes) is { } finished)
+        {
+            finished.ForEach(f => Append(f with { Timestamp = CurrentUtcDateTime }));
         }
 
         if (!_replaying && _run is { IsCompleted: true } && !IsFinished)
         {
             OnRunEnded();
+        }
+    }
+
+    private void StartUpdate(UpdateAccepted accepted)
+    {
+        var found = Updates.Accept(accepted, run =>
+        {
+            Task<object?>? task = null;
+            _scheduler.Run(() => task = run());
+            return task!;
+        });
+        if (!found && _replaying)
+        {
+            Diverge(_nextStepId, $"history recorded update '{accepted.Name}', for which the workflow now declares no handler at this point.");
+        }
+    }
+
+    /// <summary>Records the end of every update whose handler still runs as this run ends: the client that sent it is answered with why.</summary>
+    private void AbandonUpdates(string reason)
+    {
+        if (!_replaying && _updates is { HasRunning: true })
+        {
+            _updates.AbandonRunning(reason).ForEach(f => Append(f with { Timestamp = CurrentUtcDateTime }));
         }
     }
 
@@ -764,6 +836,7 @@ public sealed class WorkflowExecutor
 
     private void Terminate(WorkflowTerminated terminated)
     {
+        AbandonUpdates($"The instance was terminated before the update's handler returned: {terminated.Reason}");
         _statusReason = terminated.Reason;
         if (!_replaying)
         {
@@ -779,6 +852,7 @@ public sealed class WorkflowExecutor
 
     private void Finish(HistoryEvent terminal)
     {
+        AbandonUpdates($"The workflow {(terminal is WorkflowCompleted ? "completed" : "failed")} before the update's handler returned.");
         Append(terminal);
         SetFinished(
             terminal is WorkflowCompleted ? WorkflowRuntimeStatus.Completed : WorkflowRuntimeStatus.Failed,

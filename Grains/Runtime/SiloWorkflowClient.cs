@@ -23,6 +23,9 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
     private const int MaxCustomStatusFilter = 4096;
 
+    /// <summary>How many calls in a row may fail (the cluster changing) before an update gives up with the last error.</summary>
+    private const int MaxUpdateRetries = 10;
+
     public async Task<string> StartAsync(string workflowName, object? input = null, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
@@ -85,6 +88,36 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
     public Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default) =>
         InstanceQuery.AnswerAsync(services.Store, services.Registry, instanceId, queryName, cancellationToken);
+
+    public async Task<string?> UpdateAsync(string instanceId, string updateName, object? input = null, UpdateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        InstanceIds.Validate(instanceId);
+        EventNames.Validate(updateName, "update name");
+        var request = new UpdateRequest { UpdateId = options?.UpdateId ?? Guid.NewGuid().ToString("N"), Name = updateName, Input = BatonJson.Serialize(input) };
+        EventNames.Validate(request.UpdateId, "update id");
+        PayloadLimit.Check(request.Input, MaxPayloadBytes, $"the input of update '{updateName}'");
+        using var span = Instruments.StartClientSpan("update", instanceId);
+        for (var failures = 0; ; )
+        {
+            UpdateOutcome outcome;
+            try
+            {
+                outcome = await grains.GetGrain<IWorkflowGrain>(instanceId).UpdateAsync(request, GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (Exception ex) when (ex is not (BatonException or OperationCanceledException) && ++failures < MaxUpdateRetries)
+            {
+                // The grain's silo went away under the call: send again (the update id makes it the same update).
+                await Task.Delay(RetryPause, services.Time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (outcome.Completed)
+            {
+                return outcome.ResultOrThrow(instanceId);
+            }
+        }
+    }
 
     public async Task<HistoryPage> GetHistoryAsync(string instanceId, string? continuationToken = null, int pageSize = 1000, CancellationToken cancellationToken = default)
     {

@@ -22,6 +22,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     private readonly List<Input> _pending = new();
     private readonly PriorityQueue<InboxMessage, DateTime> _timers = new();
     private readonly HashSet<long> _knownMessages = new();
+    private readonly Dictionary<string, TaskCompletionSource<UpdateOutcome>> _updateWaiters = new(StringComparer.Ordinal);
     private InstanceActivation? _activation;
     private bool _loaded;
     private bool _pumping;
@@ -51,6 +52,44 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
     /// <summary>Takes activity results into the next turn; completes once a commit has recorded them.</summary>
     public Task DeliverAsync(IReadOnlyList<HistoryEvent> results) => RunAsync(new Input(InputKind.Result) { Results = results });
+
+    /// <summary>
+    /// Validates an update against the running instance, records its acceptance (unless an update with its id was accepted
+    /// before), and waits at most <paramref name="wait"/> for its handler to finish.
+    /// </summary>
+    /// <returns>Where the update stands: finished with a result or failure, or still running.</returns>
+    /// <exception cref="InstanceNotFoundException">No such instance.</exception>
+    /// <exception cref="InvalidInstanceStateException">The instance is not running.</exception>
+    /// <exception cref="UpdateNotFoundException">No handler of that name.</exception>
+    /// <exception cref="UpdateRejectedException">The validator refused it.</exception>
+    public async Task<UpdateOutcome> UpdateAsync(UpdateRequest request, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var id = request.UpdateId;
+        // Registered before the acceptance, so that a handler that returns in the accepting turn answers it too.
+        if (!_updateWaiters.TryGetValue(id, out var waiter))
+        {
+            _updateWaiters[id] = waiter = new TaskCompletionSource<UpdateOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        try
+        {
+            await RunAsync(new Input(InputKind.Update) { Update = request }).ConfigureAwait(true);
+        }
+        catch
+        {
+            _updateWaiters.Remove(id);
+            throw;
+        }
+
+        if (!waiter.Task.IsCompleted && _activation?.Executor?.GetUpdateOutcome(id) is { Completed: true } done)
+        {
+            _updateWaiters.Remove(id);
+            return done;
+        }
+
+        await Task.WhenAny(waiter.Task, Task.Delay(wait, services.Time, cancellationToken)).ConfigureAwait(true);
+        return waiter.Task.IsCompleted ? await waiter.Task.ConfigureAwait(true) : new UpdateOutcome(id, false);
+    }
 
     /// <summary>Reads the inbox in the store and takes what is due.</summary>
     public Task WakeAsync() => RunAsync(new Input(InputKind.Wake));
@@ -160,6 +199,11 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
             }
         }
 
+        foreach (var input in batch.Where(i => i.Kind == InputKind.Update))
+        {
+            TakeUpdate(input, activation, turn);
+        }
+
         if (activation is { Stalled: not null })
         {
             await HoldForAnotherHostAsync(batch, activation, now);
@@ -256,6 +300,15 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         _revision = commit.NewInstance is null ? _revision + 1 : 1;
         _loaded = true;
         OnCommitted(commit, outcome, activation!, result);
+        foreach (var update in turn.Updates)
+        {
+            // Taken by the validation but not applied: the same turn ended the run before it came to the update.
+            if (activation?.Executor?.GetUpdateOutcome(update.Update!.UpdateId) is null)
+            {
+                update.Done.TrySetException(NotRunning(activation?.Executor?.Status ?? WorkflowRuntimeStatus.Pending));
+            }
+        }
+
         turn.CreatingStarts.ForEach(i => i.Created = true);
         batch.ForEach(i => i.Done.TrySetResult());
         Record(span, activation?.Executor?.WorkflowName ?? newRow?.Name, turn, commit, began);
@@ -301,6 +354,69 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         }
     }
 
+    private void TakeUpdate(Input input, InstanceActivation? activation, TurnInputs turn)
+    {
+        var request = input.Update!;
+        if (activation is null)
+        {
+            input.Done.TrySetException(new InstanceNotFoundException(InstanceId));
+            return;
+        }
+
+        if (activation.Executor is not { IsStarted: true, IsFinished: false } executor || activation.Stalled is not null)
+        {
+            input.Done.TrySetException(NotRunning(activation.FinishedStatus ?? (activation.Stalled is not null ? WorkflowRuntimeStatus.Stalled : WorkflowRuntimeStatus.Pending)));
+            return;
+        }
+
+        try
+        {
+            if (executor.ValidateUpdate(request.UpdateId, request.Name, request.Input) is not null)
+            {
+                input.Done.TrySetResult(); // Accepted before: the caller waits for that one.
+                return;
+            }
+        }
+        catch (BatonException ex)
+        {
+            input.Done.TrySetException(ex);
+            return;
+        }
+
+        turn.Incoming.Add(new UpdateAccepted(request.UpdateId, request.Name, request.Input));
+        turn.Updates.Add(input);
+    }
+
+    private InvalidInstanceStateException NotRunning(WorkflowRuntimeStatus status) =>
+        new(InstanceId, status, "send an update", "only a running instance takes updates");
+
+    /// <summary>Answers the callers waiting on updates whose end this commit recorded; when the run ended, every waiter.</summary>
+    private void AnswerUpdateWaiters(TurnResult result, WorkflowExecutor executor)
+    {
+        foreach (var e in result.NewEvents)
+        {
+            if (e is UpdateCompleted or UpdateFailed)
+            {
+                var id = e is UpdateCompleted c ? c.UpdateId : ((UpdateFailed)e).UpdateId;
+                if (_updateWaiters.Remove(id, out var waiter))
+                {
+                    waiter.TrySetResult(executor.GetUpdateOutcome(id)!);
+                }
+            }
+        }
+
+        if (executor.Status == WorkflowRuntimeStatus.ContinuedAsNew)
+        {
+            // The next run starts with a fresh history, without this run's updates: they end here.
+            foreach (var (id, waiter) in _updateWaiters)
+            {
+                waiter.TrySetResult(new UpdateOutcome(id, true, null, new FailureDetails("Baton.UpdateAbandoned", "The workflow continued as new before the update's handler returned.")));
+            }
+
+            _updateWaiters.Clear();
+        }
+    }
+
     private void OnCommitted(InstanceCommit commit, CommitOutcome outcome, InstanceActivation activation, TurnResult? result)
     {
         _activation = activation;
@@ -334,6 +450,11 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         }
 
         executor.AcknowledgeCommit();
+        if (_updateWaiters.Count > 0)
+        {
+            AnswerUpdateWaiters(result, executor);
+        }
+
         if (result.ClosedSteps.Count > 0)
         {
             host.Cancel(result.ClosedSteps);
@@ -510,6 +631,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         Start,
         Result,
         Wake,
+        Update,
     }
 
     private sealed class Input(InputKind kind)
@@ -521,6 +643,8 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         public string? StartInput { get; init; }
 
         public IReadOnlyList<HistoryEvent>? Results { get; init; }
+
+        public UpdateRequest? Update { get; init; }
 
         public bool Created { get; set; }
 
@@ -541,5 +665,8 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         public List<Input> CreatingStarts { get; } = new(0);
 
         public List<Input> DuplicateStarts { get; } = new(0);
+
+        /// <summary>The update inputs whose acceptance this turn records.</summary>
+        public List<Input> Updates { get; } = new(0);
     }
 }

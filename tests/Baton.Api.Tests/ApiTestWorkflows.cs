@@ -2,13 +2,25 @@ using Baton.Silo.Hosting;
 
 namespace Baton.Api.Tests;
 
-/// <summary>Waits for the event "go" and returns its data; the route tests raise it, terminate it, suspend it. Its query "waiting" says whether it still waits.</summary>
+/// <summary>
+/// Waits for the event "go" and returns its data; the route tests raise it, terminate it, suspend it. Its query "waiting"
+/// says whether it still waits; its update "rename" (a non-empty name) replaces its input and answers the old one.
+/// </summary>
 public sealed class WaitsForGo : Workflow<string, string>
 {
     public override async Task<string> RunAsync(IWorkflowContext context, string input)
     {
         var waiting = true;
         context.SetQueryHandler("waiting", () => new { input, waiting });
+        context.SetUpdateHandler<string, string>(
+            "rename",
+            name =>
+            {
+                var old = input;
+                input = name;
+                return Task.FromResult(old);
+            },
+            name => ArgumentException.ThrowIfNullOrWhiteSpace(name));
         var go = await context.WaitForEventAsync<string>("go", TimeSpan.FromDays(1));
         waiting = false;
         return $"{input}:{go}";

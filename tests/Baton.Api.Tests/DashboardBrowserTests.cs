@@ -52,6 +52,14 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await page.FillAsync("input[name='queryName']", "nope");
         await page.ClickAsync("button[data-action='query']");
         await page.WaitForSelectorAsync("#query-answer:has-text('has declared waiting')");
+        await page.FillAsync("input[name='updateName']", "rename");
+        await page.FillAsync("input[name='updateInput']", "\"renamed\"");
+        await page.ClickAsync("button[data-action='update']");
+        await page.WaitForSelectorAsync("#update-answer:has-text('\"in\"')");
+        await page.FillAsync("input[name='updateInput']", "\" \"");
+        await page.ClickAsync("button[data-action='update']");
+        await page.WaitForSelectorAsync("#update-answer:has-text('was rejected')");
+        await page.WaitForSelectorAsync("#history:has-text('updateAccepted')");
 
         await page.ClickAsync("button[data-action='suspend']");
         await page.WaitForSelectorAsync("h1 .status.Suspended");
@@ -62,9 +70,9 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await page.FillAsync("input[name='eventData']", "\"from the dashboard\"");
         await page.ClickAsync("button[data-action='raise']");
         await page.WaitForSelectorAsync("h1 .status.Completed");
-        Assert.Contains("in:from the dashboard", await page.InnerTextAsync("main"));
+        Assert.Contains("renamed:from the dashboard", await page.InnerTextAsync("main"));
         Assert.Contains("eventRaised", await page.InnerTextAsync("#history"));
-        await browser.FinishAsync(page, "instance", 404); // the query it does not have
+        await browser.FinishAsync(page, "instance", 404, 422); // the query it does not have, the update it rejects
 
         // A change made elsewhere (here over HTTP) reaches an open page through the status events stream.
         await StartAsync(http, "WaitsForGo", "act-2", "in");

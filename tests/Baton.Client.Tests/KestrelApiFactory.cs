@@ -42,7 +42,7 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Baton:Api:Access:ApiKeys:0:Role", "Reader");
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Hash", ApiKeyHash.Compute(OperatorKey));
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Role", "Operator");
-        builder.ConfigureTestServices(services => services.GetBatonBuilder().AddWorkflow<Gate>().AddWorkflow<Explodes>().AddWorkflow<Tally>());
+        builder.ConfigureTestServices(services => services.GetBatonBuilder().AddWorkflow<Gate>().AddWorkflow<Explodes>().AddWorkflow<Tally>().AddWorkflow<Cart>());
     }
 
     private static int FreePort() => Baton.TestingHost.LoopbackPorts.Next();
@@ -89,6 +89,43 @@ public sealed class Tally : Workflow<int, int>
 
 /// <summary>What the <see cref="Tally"/>'s "state" query answers.</summary>
 public sealed record TallyState(int Total, string Stage);
+
+/// <summary>
+/// A cart that takes "add" updates (validated: a sku, while not checked out; the handler runs a recorded step and answers
+/// the item count) until the "checkout" event, and returns its items. "fail" is an update whose handler always throws.
+/// </summary>
+public sealed class Cart : Workflow<string, List<string>>
+{
+    public override async Task<List<string>> RunAsync(IWorkflowContext context, string owner)
+    {
+        var items = new List<string>();
+        var checkedOut = false;
+        context.SetUpdateHandler<string, int>(
+            "add",
+            async sku =>
+            {
+                items.Add(await context.StepAsync("label", () => Task.FromResult(sku.ToUpperInvariant())));
+                return items.Count;
+            },
+            sku =>
+            {
+                if (string.IsNullOrWhiteSpace(sku))
+                {
+                    throw new ArgumentException("the sku is empty");
+                }
+
+                if (checkedOut)
+                {
+                    throw new InvalidOperationException("the cart is checked out");
+                }
+            });
+        context.SetUpdateHandler<int, int>("fail", n => throw new InvalidOperationException($"handler failure {n}"));
+        context.SetQueryHandler("items", () => items);
+        await context.WaitForEventAsync<bool>("checkout");
+        checkedOut = true;
+        return items;
+    }
+}
 
 /// <summary>Fails at once with its input as the message.</summary>
 public sealed class Explodes : Workflow<string, string>

@@ -257,6 +257,47 @@ public abstract class WorkflowClientContract
         Assert.Equal(new TallyState(5, "done"), await Client.QueryAsync<TallyState>(id, "state"));
     }
 
+    [Fact]
+    public async Task Updates_AreValidatedRecordedAndAnswered_OncePerId_AndBadOnesAreTypedAndRecordNothing()
+    {
+        var id = await Client.StartAsync(nameof(Cart), "ann", new StartWorkflowOptions { InstanceId = "client-cart" });
+        await WaitUntilAsync(async () => (await Client.GetStatusAsync(id, includeHistory: true))!.History!.OfType<Baton.History.EventWaitStarted>().Any());
+
+        Assert.Equal(1, await Client.UpdateAsync<int>(id, "add", "apple"));
+        Assert.Equal(2, await Client.UpdateAsync<int>(id, "ADD", "pear")); // names are case-insensitive
+        var kiwi = new UpdateOptions { UpdateId = "add-kiwi" };
+        Assert.Equal(3, await Client.UpdateAsync<int>(id, "add", "kiwi", kiwi));
+        Assert.Equal(3, await Client.UpdateAsync<int>(id, "add", "kiwi", kiwi)); // the same update, answered again, not run again
+        Assert.Equal(["APPLE", "PEAR", "KIWI"], await Client.QueryAsync<List<string>>(id, "items"));
+
+        var before = (await Client.GetStatusAsync(id, includeHistory: true))!.History!.Count;
+        var empty = await Assert.ThrowsAsync<UpdateRejectedException>(() => Client.UpdateAsync(id, "add", " "));
+        Assert.Equal(("client-cart", "add", "the sku is empty"), (empty.InstanceId, empty.UpdateName, empty.Reason));
+        var mistyped = await Assert.ThrowsAsync<UpdateRejectedException>(() => Client.UpdateAsync(id, "add", 42));
+        Assert.Contains("String", mistyped.Reason);
+        var unknown = await Assert.ThrowsAsync<UpdateNotFoundException>(() => Client.UpdateAsync(id, "remove", "pear"));
+        Assert.Equal("add, fail", unknown.Declared);
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => Client.UpdateAsync("client-no-such-cart", "add", "x"));
+        Assert.Equal(before, (await Client.GetStatusAsync(id, includeHistory: true))!.History!.Count);
+
+        var failed = await Assert.ThrowsAsync<UpdateFailedException>(() => Client.UpdateAsync(id, "fail", 7));
+        Assert.Contains("handler failure 7", failed.Failure.Message);
+        Assert.Equal(WorkflowRuntimeStatus.Running, (await Client.GetStatusAsync(id))!.RuntimeStatus);
+
+        await Client.RaiseEventAsync(id, "checkout", true);
+        var done = await Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(["APPLE", "PEAR", "KIWI"], done.ReadOutput<List<string>>());
+        var late = await Assert.ThrowsAsync<InvalidInstanceStateException>(() => Client.UpdateAsync(id, "add", "plum"));
+        Assert.Equal(WorkflowRuntimeStatus.Completed, late.Status);
+        Assert.Equal(3, await Client.UpdateAsync<int>(id, "add", "kiwi", kiwi)); // answered from the finished instance's history
+
+        var history = (await Client.GetStatusAsync(id, includeHistory: true))!.History!;
+        Assert.Equal(4, history.OfType<Baton.History.UpdateAccepted>().Count());
+        Assert.Single(history.OfType<Baton.History.UpdateAccepted>(), u => u.UpdateId == "add-kiwi");
+        Assert.Equal(3, history.OfType<Baton.History.UpdateCompleted>().Count());
+        Assert.Single(history.OfType<Baton.History.UpdateFailed>());
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

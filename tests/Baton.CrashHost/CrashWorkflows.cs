@@ -89,6 +89,45 @@ public sealed class CountedSquare(ExecutionLog log) : Activity<int, long>
     }
 }
 
+/// <summary>
+/// A ledger that takes "deposit" updates (validated positive; the handler runs a counted activity and answers the balance)
+/// until the "close" event, and returns its balance: what the crash test sends updates to around a kill.
+/// </summary>
+public sealed class CrashLedger : Workflow<int, int>
+{
+    public override async Task<int> RunAsync(IWorkflowContext context, int opening)
+    {
+        var balance = opening;
+        context.SetUpdateHandler<int, int>(
+            "deposit",
+            async amount =>
+            {
+                balance += await context.CallActivityAsync<int>(nameof(CountedDeposit), amount);
+                return balance;
+            },
+            amount =>
+            {
+                if (amount <= 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(amount), "a deposit must be positive");
+                }
+            });
+        await context.WaitForEventAsync<bool>("close");
+        return balance;
+    }
+}
+
+/// <summary>Takes a while, then logs its execution and returns its input.</summary>
+public sealed class CountedDeposit(ExecutionLog log) : Activity<int, int>
+{
+    public override async Task<int> RunAsync(ActivityContext context, int amount)
+    {
+        await Task.Delay(100, context.CancellationToken).ConfigureAwait(false);
+        log.Record($"deposit/{context.InstanceId}");
+        return amount;
+    }
+}
+
 /// <summary>An append-only file of executions; each line reaches the OS before the activity returns, so a SIGKILL keeps it.</summary>
 public sealed class ExecutionLog(string path)
 {
@@ -128,6 +167,6 @@ public static class CrashWorkflowsExtensions
     {
         builder.Services.AddSingleton(new ExecutionLog(logPath));
         return builder.AddWorkflow<CrashFanOut>().AddActivity<CountedSquare>().AddWorkflow<CrashComposite>().AddActivity<FailsFirstAttempt>()
-            .AddWorkflow<ChaosWorkflow>();
+            .AddWorkflow<ChaosWorkflow>().AddWorkflow<CrashLedger>().AddActivity<CountedDeposit>();
     }
 }

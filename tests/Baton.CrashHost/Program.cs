@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 
 // A silo for the crash and chaos tests: starts N CrashFanOut instances, prints STARTED, and runs until it is killed.
-// Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME) --log PATH --instances N [--composite]
+// Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME) --log PATH --instances N [--composite | --updates]
 // --db runs a cluster of one on a SQLite file; --postgres joins the cluster of every silo on that schema (with a
 // gateway, for the test's client). --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
 // and take an event; --instances 0 starts nothing, for a silo that only serves. --schedule creates a schedule that starts
@@ -50,7 +50,13 @@ Console.WriteLine($"SILO {host.Services.GetRequiredService<Orleans.Runtime.ILoca
 var client = host.Services.GetRequiredService<IWorkflowClient>();
 await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
 {
-    if (composite)
+    if (args.Contains("--updates"))
+    {
+        // Each ledger gets one deposit, not awaited: the kill comes while their handlers' activities run.
+        var id = await client.StartAsync(nameof(CrashLedger), 0, new StartWorkflowOptions { InstanceId = $"ledger-{k:D3}" });
+        _ = client.UpdateAsync(id, "deposit", 100 + k, new UpdateOptions { UpdateId = $"deposit-{k}" });
+    }
+    else if (composite)
     {
         // The event is raised at once, long before the workflow waits for it: it must be kept through the crash.
         var id = await client.StartAsync(nameof(CrashComposite), k, new StartWorkflowOptions { InstanceId = $"composite-{k:D3}" });

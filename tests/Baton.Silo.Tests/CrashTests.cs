@@ -135,6 +135,55 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Updates_KilledWhileTheirHandlersRun_AreAnsweredOnceAfterTheRestart_ByTheSameUpdateIds()
+    {
+        const int ledgers = 40;
+        var db = TestSilo.NewDatabasePath();
+        var log = Path.Combine(Path.GetDirectoryName(db)!, "executions.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        using (var child = StartCrashHost(db, log, ledgers, "--updates"))
+        {
+            await WaitFor(() => ExecutionLog.Read(log).Count(l => l.StartsWith("deposit/", StringComparison.Ordinal)) >= 3, child, TimeSpan.FromSeconds(90));
+            child.Kill(); // SIGKILL, with deposits accepted and their activities running, and others not yet sent
+            await child.WaitForExitAsync();
+        }
+
+        var depositedBeforeKill = ExecutionLog.Read(log).Count(l => l.StartsWith("deposit/", StringComparison.Ordinal));
+        Assert.True(depositedBeforeKill < ledgers, "Every deposit ran before the kill; the test proves nothing.");
+
+        await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
+        // A client that lost its answers in the crash sends each update again under its id: one answer per update, whether
+        // it was accepted before the kill, mid-way, or not at all.
+        var ids = Enumerable.Range(0, ledgers).Select(k => $"ledger-{k:D3}").ToArray();
+        await Task.WhenAll(ids.Select(async (id, k) =>
+        {
+            if ((await silo.Client.GetStatusAsync(id)) is null)
+            {
+                await silo.Client.StartAsync(nameof(CrashLedger), 0, new StartWorkflowOptions { InstanceId = id });
+            }
+        }));
+        var balances = await Task.WhenAll(ids.Select((id, k) =>
+            silo.Client.UpdateAsync<int>(id, "deposit", 100 + k, new UpdateOptions { UpdateId = $"deposit-{k}" }).WaitAsync(TimeSpan.FromSeconds(60))));
+        Assert.Equal(Enumerable.Range(0, ledgers).Select(k => 100 + k).ToArray(), balances);
+        var rejected = await Assert.ThrowsAsync<UpdateRejectedException>(() => silo.Client.UpdateAsync(ids[0], "deposit", -5));
+        Assert.Contains("must be positive", rejected.Reason);
+
+        var executions = ExecutionLog.Read(log).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        for (var k = 0; k < ledgers; k++)
+        {
+            await silo.Client.RaiseEventAsync(ids[k], "close", true);
+            var status = await silo.Client.WaitForCompletionAsync(ids[k], Eventually.Timeout);
+            Assert.Equal(100 + k, status.ReadOutput<int>());
+            var history = (await silo.Client.GetStatusAsync(ids[k], includeHistory: true))!.History!;
+            Assert.Single(history, e => e is UpdateAccepted);
+            Assert.Single(history, e => e is UpdateCompleted);
+            Assert.Single(history, e => e is ActivityScheduled);
+            // Run again only if its attempt was cut off by the kill.
+            Assert.InRange(executions[$"deposit/{ids[k]}"], 1, 2);
+        }
+    }
+
     /// <summary>Records when the silo turns active: the moment it is ready, and recovery starts.</summary>
     private sealed class ActiveStageClock : ILifecycleParticipant<ISiloLifecycle>
     {

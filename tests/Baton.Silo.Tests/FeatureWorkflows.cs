@@ -28,6 +28,7 @@ public static class FeatureRegistration
         .AddWorkflow<EchoWorkflow>()
         .AddWorkflow<RewindableWorkflow>()
         .AddWorkflow<OversizeWorkflow>()
+        .AddWorkflow<GatedUpdateWorkflow>()
         .AddActivity<FlakyActivity>()
         .AddActivity<HangingActivity>()
         .AddActivity<SquareOrFail>()
@@ -432,4 +433,24 @@ public sealed class EchoWorkflow : Workflow<string, string>
 public sealed class Oversize : Activity<int, string>
 {
     public override Task<string> RunAsync(ActivityContext context, int length) => Task.FromResult(new string('x', length));
+}
+
+/// <summary>
+/// Its "hold" update waits in its handler for the "release" event and answers with the event's data; the run waits for
+/// "finish". So an update can be left running when the run ends, or taken while the instance is suspended.
+/// </summary>
+public sealed class GatedUpdateWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string input)
+    {
+        var held = 0;
+        context.SetUpdateHandler<string, string>("hold", async tag =>
+        {
+            held++;
+            return $"{tag}:{await context.WaitForEventAsync<string>("release")}";
+        });
+        context.SetQueryHandler("held", () => held);
+        await context.WaitForEventAsync<bool>("finish");
+        return $"{input}:{held}";
+    }
 }

@@ -326,6 +326,9 @@ async function instance(id) {
   const body = value => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: value || "null" });
   const queryName = h("input", { name: "queryName", placeholder: "query name", "aria-label": "Query name", required: true });
   const queryAnswer = h("pre", { id: "query-answer", "aria-live": "polite", text: "" });
+  const updateName = h("input", { name: "updateName", placeholder: "update name", "aria-label": "Update name", required: true });
+  const updateInput = h("input", { name: "updateInput", placeholder: "JSON input, e.g. \"apple\"", "aria-label": "Update input (JSON)" });
+  const updateAnswer = h("pre", { id: "update-answer", "aria-live": "polite", text: "" });
   const actions = h("div", { class: "actions", "aria-label": "Actions" },
     h("fieldset", {}, h("legend", { text: "Control" }), reasonInput,
       ["terminate", "suspend", "resume", "rewind"].map(a => h("button", { type: "button", "data-action": a, onclick: () => act(a, () => api(`${path}/${a}?reason=${reason()}`, { method: "POST" })) }, a[0].toUpperCase() + a.slice(1))),
@@ -339,6 +342,17 @@ async function instance(id) {
         catch (err) { queryAnswer.textContent = err.message; }
       } },
       h("fieldset", {}, h("legend", { text: "Query" }), queryName, h("button", { type: "submit", "data-action": "query" }, "Ask"), queryAnswer)),
+    h("form", { onsubmit: async e => {
+        e.preventDefault();
+        updateAnswer.textContent = "sending…";
+        try {
+          const { body: answer, response } = await api(`${path}/update/${encodeURIComponent(updateName.value)}?timeout=10`, body(updateInput.value));
+          updateAnswer.textContent = response.status === 202 ? `still running: ${answer.updateId}` : JSON.stringify(answer, null, 2);
+          draw();
+        }
+        catch (err) { updateAnswer.textContent = err.message; }
+      } },
+      h("fieldset", {}, h("legend", { text: "Send an update" }), updateName, updateInput, h("button", { type: "submit", "data-action": "update" }, "Send"), updateAnswer)),
     h("fieldset", {}, h("legend", { text: "Callback" }), token, callbackData,
       h("button", { type: "button", onclick: () => act("complete callback", () => api(`${Mgmt}/callbacks/${encodeURIComponent(token.value)}/complete`, body(callbackData.value))) }, "Complete"),
       h("button", { type: "button", onclick: () => act("fail callback", () => api(`${Mgmt}/callbacks/${encodeURIComponent(token.value)}/fail`, body(JSON.stringify({ message: callbackData.value || "failed from the dashboard" })))) }, "Fail")));
