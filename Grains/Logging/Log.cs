@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(1202, LogLevel.Warning, "Handing {Count} result(s) of {InstanceId} (first step {StepId}) to its grain failed; they are recorded in the store instead")]
     public static partial void ResultHandOffFailed(ILogger logger, int count, string instanceId, int stepId, Exception exception);
 
+    [LoggerMessage(1203, LogLevel.Warning, "A call to the activity limiter {Limiter} failed; asked again shortly")]
+    public static partial void LimitCallFailed(ILogger logger, string limiter, Exception exception);
+
     [LoggerMessage(1300, LogLevel.Warning, "Registering the wake-up reminder of instance {InstanceId} failed; recovery will find its timer")]
     public static partial void ReminderFailed(ILogger logger, string instanceId, Exception exception);
 

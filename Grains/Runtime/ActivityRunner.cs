@@ -27,9 +27,12 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
     private readonly ILogger _logger = loggerFactory.CreateLogger("Baton.Activities");
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>();
     private readonly ConcurrentDictionary<(string InstanceId, int StepId), CancellationTokenSource> _live = new();
+    private readonly ConcurrentDictionary<(string InstanceId, int StepId), IReadOnlyList<(string Key, Guid Id)>> _permits = new();
+    private readonly ActivityPermits _limits = new(services.Options, grains, services.Time, loggerFactory.CreateLogger("Baton.Activities"));
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _workers = new();
     private Task _poller = Task.CompletedTask;
+    private Task _renewer = Task.CompletedTask;
     private int _outstanding;
     private ResultHandOff? _handOff;
 
@@ -47,6 +50,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         }
 
         _poller = Task.Run(PollAsync);
+        _renewer = Task.Run(() => _limits.RenewAsync(_stop.Token));
     }
 
     public void Enqueue(WorkItem item)
@@ -57,11 +61,45 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         }
 
         Interlocked.Increment(ref _outstanding);
-        if (!_queue.Writer.TryWrite(item))
+        if (_limits.Apply(item))
+        {
+            _ = AdmitAsync(item);
+        }
+        else if (!_queue.Writer.TryWrite(item))
         {
             ReleaseCancellation(item);
             Interlocked.Decrement(ref _outstanding);
         }
+    }
+
+    /// <summary>Queues a limited item once it holds its permits and its start time has come; a worker is not held while it waits.</summary>
+    private async Task AdmitAsync(WorkItem item)
+    {
+        if (!_live.TryGetValue((item.InstanceId, item.StepId), out var cancel))
+        {
+            return;
+        }
+
+        try
+        {
+            var permits = await _limits.AcquireAsync(item, cancel.Token).ConfigureAwait(false);
+            _permits[(item.InstanceId, item.StepId)] = permits;
+            if (_queue.Writer.TryWrite(item))
+            {
+                return;
+            }
+
+            ReleasePermits(item);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        ReleaseCancellation(item);
+        Interlocked.Decrement(ref _outstanding);
     }
 
     /// <summary>Cancels queued and running attempts of an instance's steps.</summary>
@@ -81,7 +119,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         Instruments.RemoveQueue(this);
         _queue.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_workers.Append(_poller)).ConfigureAwait(false);
+        await Task.WhenAll(_workers.Append(_poller).Append(_renewer)).ConfigureAwait(false);
         await HandOff.DrainAsync().ConfigureAwait(false);
     }
 
@@ -105,6 +143,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
                 }
                 finally
                 {
+                    ReleasePermits(item);
                     ReleaseCancellation(item);
                 }
 
@@ -216,6 +255,14 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         span?.SetTag("baton.step", item.StepId);
         span?.SetTag("baton.delivery", item.Delivery);
         return span;
+    }
+
+    private void ReleasePermits(WorkItem item)
+    {
+        if (_permits.TryRemove((item.InstanceId, item.StepId), out var permits))
+        {
+            _limits.Release(permits);
+        }
     }
 
     private void ReleaseCancellation(WorkItem item)

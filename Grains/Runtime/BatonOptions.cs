@@ -55,8 +55,25 @@ public sealed class BatonOptions
     /// </summary>
     public TimeSpan StatusEventRetention { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Cluster-wide limits by activity name (case-insensitive): concurrency and starts per second, honoured across every
+    /// silo and after any of them dies. Empty (the default): no limits. Configuration: <c>Baton:ActivityLimits:{name}:MaxConcurrent</c>,
+    /// <c>…:PerSecond</c>.
+    /// </summary>
+    public IDictionary<string, ActivityLimit> ActivityLimits { get; set; } = new Dictionary<string, ActivityLimit>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Cluster-wide limits by activity queue, as <see cref="ActivityLimits"/>; an activity under both waits for both. Default: none.</summary>
+    public IDictionary<string, ActivityLimit> QueueLimits { get; set; } = new Dictionary<string, ActivityLimit>(StringComparer.OrdinalIgnoreCase);
+
     internal void Validate()
     {
+        foreach (var (option, limits) in new[] { (nameof(ActivityLimits), ActivityLimits), (nameof(QueueLimits), QueueLimits) })
+        {
+            Require(limits.All(l => !string.IsNullOrWhiteSpace(l.Key) && (l.Value.MaxConcurrent is not null || l.Value.PerSecond is not null)
+                    && l.Value.MaxConcurrent is null or >= 1 and <= 1_000_000 && l.Value.PerSecond is null or > 0 and <= 100_000),
+                option, "must give each name a MaxConcurrent (1 to 1,000,000), a PerSecond (above 0, at most 100,000) or both");
+        }
+
         Require(StatusEventRetention > TimeSpan.Zero, nameof(StatusEventRetention), "must be positive");
         Require(LargePayloadThreshold >= 1024, nameof(LargePayloadThreshold), "must be at least 1 KiB");
         Require(MaxPayloadBytes >= LargePayloadThreshold && MaxPayloadBytes <= 1L << 30, nameof(MaxPayloadBytes), "must be at least LargePayloadThreshold and at most 1 GiB");
