@@ -142,6 +142,43 @@ public interface IWorkflowContext
     void SetUpdateHandler<TInput, TResult>(string name, Func<TInput, Task<TResult>> handler, Action<TInput>? validator = null);
 
     /// <summary>
+    /// Sends an event to another instance (one-way), as <see cref="IWorkflowClient.RaiseEventAsync"/> would, in the same
+    /// commit as this turn: it is sent exactly once. An instance that does not exist or has finished drops it.
+    /// </summary>
+    /// <param name="instanceId">The instance to send to.</param>
+    /// <param name="eventName">The event's name.</param>
+    /// <param name="data">The event's data, serialised to JSON; null for none.</param>
+    void SendEvent(string instanceId, string eventName, object? data = null);
+
+    /// <summary>
+    /// Sends an operation to a durable entity (one-way), creating the entity if it does not exist; recorded, and sent once.
+    /// The entity runs its operations one at a time, in the order they reach it.
+    /// </summary>
+    /// <param name="entity">The entity.</param>
+    /// <param name="operation">The operation: a method of the entity.</param>
+    /// <param name="input">The operation's input; null for none.</param>
+    /// <exception cref="WorkflowNotRegisteredException">No entity of that name is registered (its workflow is <c>@{name}</c>).</exception>
+    void SignalEntity(EntityId entity, string operation, object? input = null);
+
+    /// <summary>Runs an operation on a durable entity and returns its result: a signal, and a wait for the entity's answer, both recorded.</summary>
+    /// <typeparam name="TResult">The operation's result type.</typeparam>
+    /// <param name="entity">The entity.</param>
+    /// <param name="operation">The operation: a method of the entity.</param>
+    /// <param name="input">The operation's input; null for none.</param>
+    /// <returns>The operation's result.</returns>
+    /// <exception cref="EntityOperationFailedException">The operation threw; the entity's state is unchanged.</exception>
+    Task<TResult> CallEntityAsync<TResult>(EntityId entity, string operation, object? input = null);
+
+    /// <summary>
+    /// Locks entities for a critical section: once the task completes, each of them runs only this instance's operations
+    /// until the returned handle is disposed (others wait in line). Entities are locked in a fixed order, so two
+    /// workflows locking overlapping sets never deadlock.
+    /// </summary>
+    /// <param name="entities">The entities to lock.</param>
+    /// <returns>The lock; dispose it to let the entities go.</returns>
+    Task<IDisposable> LockEntitiesAsync(params EntityId[] entities);
+
+    /// <summary>
     /// Calls <paramref name="activityName"/> once per item, at most <see cref="BatchOptions.MaxConcurrency"/> at a time,
     /// until the batch's <see cref="BatchOptions.Completion"/> rule is decided; items still running then are cancelled.
     /// </summary>

@@ -18,9 +18,8 @@ internal static class WorkflowCatalogApi
         var registry = app.ServiceProvider.GetRequiredService<WorkflowRegistry>();
 
         // The registry is fixed once the host runs: the catalog is made once.
-        // Baton's own workflows (schedules) are started through their own routes, not by name.
-        var catalog = registry.Workflows
-            .Where(w => w.Name != ScheduleClient.WorkflowName)
+        // Baton's own workflows (schedules) and the entities are started through their own routes, not by name.
+        var catalog = registry.StartableWorkflows
             .GroupBy(w => w.Name)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>

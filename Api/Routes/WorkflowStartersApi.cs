@@ -17,7 +17,7 @@ internal static class WorkflowStartersApi
     {
         var registry = app.ServiceProvider.GetRequiredService<WorkflowRegistry>();
         var group = app.MapGroup("/api/workflows").RequireAuthorization(AccessPolicies.Operate).WithTags("Workflows");
-        foreach (var workflow in registry.Workflows.Where(w => w.Name != ScheduleClient.WorkflowName).GroupBy(w => w.Name).Select(g => g.MaxBy(w => w.Version)!))
+        foreach (var workflow in registry.StartableWorkflows.GroupBy(w => w.Name).Select(g => g.MaxBy(w => w.Version)!))
         {
             group.MapPost("/" + Uri.EscapeDataString(workflow.Name), (string? instanceId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken ct) =>
                     StartAsync(workflow, instanceId, timeout, request, body, client, ct))

@@ -33,6 +33,7 @@ namespace Baton.History;
 [JsonDerivedType(typeof(UpdateAccepted), "updateAccepted")]
 [JsonDerivedType(typeof(UpdateCompleted), "updateCompleted")]
 [JsonDerivedType(typeof(UpdateFailed), "updateFailed")]
+[JsonDerivedType(typeof(EventSent), "eventSent")]
 public abstract record HistoryEvent
 {
     /// <summary>When the event was recorded (UTC); the workflow's <see cref="IWorkflowContext.CurrentUtcDateTime"/> follows it.</summary>

@@ -179,3 +179,16 @@ public sealed record UpdateCompleted(
 /// <param name="UpdateId">The update's id.</param>
 /// <param name="Failure">Why.</param>
 public sealed record UpdateFailed(string UpdateId, FailureDetails Failure) : HistoryEvent;
+
+/// <summary>The workflow sent an event to another instance (a command): to a workflow, or an operation to an entity.</summary>
+/// <param name="StepId">The send's step number.</param>
+/// <param name="InstanceId">The instance it went to.</param>
+/// <param name="Name">The event's name.</param>
+/// <param name="Input">The event's data as JSON, or null.</param>
+/// <param name="StartsWorkflow">For an entity: the workflow its instance is created with when it does not exist yet; null otherwise.</param>
+public sealed record EventSent(
+    int StepId,
+    string InstanceId,
+    string Name,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? Input,
+    string? StartsWorkflow = null) : HistoryEvent, IStepEvent;

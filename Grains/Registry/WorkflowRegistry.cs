@@ -13,6 +13,10 @@ public sealed class WorkflowRegistry
     /// <summary>The registered workflows, every version.</summary>
     public IEnumerable<WorkflowRegistration> Workflows => _workflows.Values.SelectMany(v => v.Values);
 
+    /// <summary>The workflows clients start by name: all but Baton's own schedules and the entities (<c>@{name}</c>), which have routes of their own.</summary>
+    public IEnumerable<WorkflowRegistration> StartableWorkflows =>
+        Workflows.Where(w => w.Name != ScheduleClient.WorkflowName && !w.Name.StartsWith('@'));
+
     /// <summary>The registered activities.</summary>
     public IEnumerable<ActivityRegistration> Activities => _activities.Values;
 

@@ -30,4 +30,11 @@ public sealed record CallbackWork(int StepId, string TokenId) : ScheduledWork(St
 /// <param name="Name">The child's workflow name.</param>
 /// <param name="Version">The child's workflow version.</param>
 /// <param name="Input">The child's input as JSON.</param>
-public sealed record ChildWork(int StepId, string InstanceId, string Name, int Version, string? Input) : ScheduledWork(StepId);
+public sealed record ChildWork(int StepId, string InstanceId, string Name, int Version, string? Input) : ScheduledWork(StepId)
+{
+    /// <summary>
+    /// True for an instance created if missing, with no parent: an entity that an operation is sent to. When the id is
+    /// taken, nothing is said to the sender.
+    /// </summary>
+    public bool Detached { get; init; }
+}

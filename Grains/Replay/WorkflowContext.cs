@@ -1,3 +1,4 @@
+using Baton.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Baton.Grains.Replay;
@@ -93,6 +94,62 @@ internal sealed class WorkflowContext(WorkflowExecutor executor, ILogger logger)
             typeof(TInput),
             async input => (object?)await handler(input is null ? default! : (TInput)input),
             validator is null ? null : input => validator(input is null ? default! : (TInput)input)));
+    }
+
+    public void SendEvent(string instanceId, string eventName, object? data = null) =>
+        executor.SendEvent(instanceId, eventName, BatonJson.Serialize(data), startsWorkflow: null);
+
+    public void SignalEntity(EntityId entity, string operation, object? input = null) => Signal(entity, operation, input, replyEvent: null);
+
+    public async Task<TResult> CallEntityAsync<TResult>(EntityId entity, string operation, object? input = null)
+    {
+        // The answer comes back as an event of a name no other call of this instance uses.
+        var reply = $"@reply:{NewGuid():N}";
+        Signal(entity, operation, input, reply);
+        var answer = await WaitForEventAsync<EntityReply>(reply);
+        return answer.Failure is { } failure
+            ? throw new EntityOperationFailedException(entity, operation, failure)
+            : BatonJson.Deserialize<TResult>(answer.Result)!;
+    }
+
+    public async Task<IDisposable> LockEntitiesAsync(params EntityId[] entities)
+    {
+        ArgumentNullException.ThrowIfNull(entities);
+        var ordered = entities.DistinctBy(e => e.InstanceId).OrderBy(e => e.InstanceId, StringComparer.Ordinal).ToArray();
+        foreach (var entity in ordered)
+        {
+            await CallEntityAsync<bool>(entity, EntityEvents.Lock);
+        }
+
+        return new EntityLock(this, ordered);
+    }
+
+    private void Signal(EntityId entity, string operation, object? input, string? replyEvent)
+    {
+        entity.Validate();
+        EventNames.Validate(operation, "entity operation");
+        var op = new EntityOperation(operation, BatonJson.Serialize(input), InstanceId, replyEvent);
+        executor.SendEvent(entity.InstanceId, EntityEvents.Operation, BatonJson.Serialize(op), entity.WorkflowName);
+    }
+
+    /// <summary>A critical section's lock: disposing it sends each entity the unlock (recorded, like any signal).</summary>
+    private sealed class EntityLock(WorkflowContext context, EntityId[] entities) : IDisposable
+    {
+        private bool _released;
+
+        public void Dispose()
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
+            foreach (var entity in entities)
+            {
+                context.Signal(entity, EntityEvents.Unlock, null, null);
+            }
+        }
     }
 
     public Task<BatchResult<TResult>> MapAsync<TItem, TResult>(IReadOnlyList<TItem> items, string activityName, BatchOptions? options = null)

@@ -191,6 +191,12 @@ public sealed class WorkflowExecutor
             Finish(new WorkflowFailed(FailureDetails.FromException(_divergence)) { Timestamp = now });
         }
 
+        // A start goes first: events sent to the instance before it (while a previous run continued as new) reach the run it starts.
+        if (!IsStarted && incoming.Count > 1 && incoming.Any(e => e is WorkflowStarted))
+        {
+            incoming = incoming.OrderBy(e => e is WorkflowStarted ? 0 : 1).ToList();
+        }
+
         foreach (var e in incoming)
         {
             if (Status == WorkflowRuntimeStatus.ContinuedAsNew && e is EventRaised or WorkflowTerminated or WorkflowSuspended or WorkflowResumed)
@@ -466,6 +472,29 @@ public sealed class WorkflowExecutor
         var call = new PendingChild<T>(stepId, workflowName, childId);
         Track(call, default);
         return call.Source.Task;
+    }
+
+    /// <summary>Sends an event to another instance in this turn's commit; with <paramref name="startsWorkflow"/>, that instance is created if missing (an entity).</summary>
+    internal void SendEvent(string instanceId, string eventName, string? data, string? startsWorkflow)
+    {
+        InstanceIds.Validate(instanceId);
+        EventNames.Validate(eventName);
+        PayloadLimit.Check(data, MaxPayloadBytes, $"the data of event '{eventName}'");
+        var created = startsWorkflow is null ? null : _registry.GetWorkflow(startsWorkflow);
+
+        var stepId = _nextStepId++;
+        if (!Record(stepId, r => r is EventSent sent && sent.InstanceId == instanceId && sent.Name == eventName, $"an event '{eventName}' sent to '{instanceId}'",
+                () => new EventSent(stepId, instanceId, eventName, data, startsWorkflow)) || _replaying)
+        {
+            return; // Sent the first time; a divergence fails the instance at the next turn.
+        }
+
+        if (created is not null)
+        {
+            AddWork(new ChildWork(stepId, instanceId, created.Name, created.Version, null) { Detached = true });
+        }
+
+        _outgoing.Add(new OutgoingMessage(instanceId, new EventRaised(eventName, data)));
     }
 
     internal void RequestContinueAsNew(object? input, bool preserveUnprocessedEvents)

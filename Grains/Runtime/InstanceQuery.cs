@@ -16,13 +16,15 @@ internal static class InstanceQuery
     {
         InstanceIds.Validate(instanceId);
         ArgumentException.ThrowIfNullOrWhiteSpace(queryName);
-        var history = await store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (history.Count == 0 || history[0] is not WorkflowStarted started)
+        var history = await ReadHistoryAsync(store, instanceId, cancellationToken).ConfigureAwait(false);
+        if (history is null)
         {
             // No history: no instance, or one created but not yet through its first turn, which has declared nothing yet.
             _ = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
             throw new QueryNotFoundException(instanceId, queryName, "");
         }
+
+        var started = history.OfType<WorkflowStarted>().First();
 
         if (!registry.TryGetWorkflow(started.Name, started.Version, out var workflow))
         {
@@ -37,5 +39,29 @@ internal static class InstanceQuery
         }
 
         return executor.RunQuery(queryName);
+    }
+
+    /// <summary>
+    /// The history to replay: the committed one, or between two runs (continued as new) the next run's start, which waits
+    /// in the inbox. Read again once if the next run began between the two reads; null when there is neither.
+    /// </summary>
+    private static async Task<IReadOnlyList<HistoryEvent>?> ReadHistoryAsync(IWorkflowStore store, string instanceId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var history = await store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            if (history.Any(e => e is WorkflowStarted))
+            {
+                return history;
+            }
+
+            var messages = await store.GetMessagesAsync(instanceId, 100, cancellationToken).ConfigureAwait(false);
+            if (messages.Select(m => m.Event).OfType<WorkflowStarted>().FirstOrDefault() is { } next)
+            {
+                return [next];
+            }
+        }
+
+        return null;
     }
 }

@@ -45,6 +45,23 @@ public sealed class BatonBuilder
         return this;
     }
 
+    /// <summary>
+    /// Registers the durable entity <typeparamref name="TEntity"/> under <paramref name="name"/> (default: its class name,
+    /// case-insensitive): its instances are kept as <c>@{name}@{key}</c> and run under the workflow name <c>@{name}</c>.
+    /// </summary>
+    /// <typeparam name="TEntity">A class deriving from <see cref="Entity{TState}"/> with a parameterless constructor.</typeparam>
+    /// <param name="name">The name it is addressed by (<see cref="EntityId.Name"/>).</param>
+    /// <returns>This builder.</returns>
+    public BatonBuilder AddEntity<TEntity>(string? name = null) where TEntity : class, new()
+    {
+        var state = Grains.Registry.WorkflowRegistration.FindGenericBase(typeof(TEntity), typeof(Entity<>))?.GetGenericArguments()[0]
+            ?? throw new ArgumentException($"{typeof(TEntity).FullName} does not derive from Entity<TState>.", nameof(TEntity));
+        name ??= typeof(TEntity).Name;
+        new EntityId(name, "key").Validate();
+        Registry.AddWorkflow(typeof(Grains.Entities.EntityWorkflow<,>).MakeGenericType(typeof(TEntity), state), EntityId.WorkflowNameOf(name));
+        return this;
+    }
+
     /// <summary>Registers the activity <typeparamref name="TActivity"/> under <paramref name="name"/> (default: its class name); it is resolved from the container per execution.</summary>
     /// <typeparam name="TActivity">A class deriving from <see cref="Activity{TInput, TOutput}"/>.</typeparam>
     /// <param name="name">The name workflows call it by.</param>

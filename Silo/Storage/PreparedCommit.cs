@@ -25,8 +25,9 @@ internal sealed class PreparedCommit
         Children = commit.NewChildren.Select(c => new PreparedChild(
             c,
             offloader.Offload(c.Input, c.InstanceId, Payloads),
-            Serialize(offloader, new WorkflowStarted(c.Name, c.Input, c.Version, 0, new ParentInstance(id, c.StepId)) { Timestamp = commit.Now }, c.InstanceId),
-            Serialize(offloader, new ChildWorkflowFailed(c.StepId, FailureDetails.FromException(new InstanceAlreadyExistsException(c.InstanceId))) { Timestamp = commit.Now }, id)))
+            Serialize(offloader, new WorkflowStarted(c.Name, c.Input, c.Version, 0, c.Detached ? null : new ParentInstance(id, c.StepId)) { Timestamp = commit.Now }, c.InstanceId),
+            c.Detached ? null : Serialize(offloader, new ChildWorkflowFailed(c.StepId, FailureDetails.FromException(new InstanceAlreadyExistsException(c.InstanceId))) { Timestamp = commit.Now }, id),
+            c.Detached ? null : id))
             .ToArray();
         Outgoing = commit.Outgoing.Select(m => (m.InstanceId, Serialize(offloader, m.Event with { Timestamp = commit.Now }, m.InstanceId))).ToArray();
     }
@@ -66,5 +67,8 @@ internal sealed class PreparedCommit
         JsonSerializer.Serialize(offloader.Offload(e, instanceId, Payloads), BatonJson.Options);
 }
 
-/// <summary>A child instance a commit creates: its input, its start message, and the failure its parent gets if the id is taken.</summary>
-internal sealed record PreparedChild(ChildWork Work, string? Input, string Start, string Conflict);
+/// <summary>
+/// A child instance a commit creates: its input, its start message, the failure its parent gets if the id is taken, and
+/// its parent. A detached one (an entity created by an operation sent to it) has neither: a taken id is simply the entity.
+/// </summary>
+internal sealed record PreparedChild(ChildWork Work, string? Input, string Start, string? Conflict, string? Parent);

@@ -93,6 +93,14 @@ public sealed class LogInput(Microsoft.Extensions.Logging.ILogger<LogInput> logg
     }
 }
 
+/// <summary>A counter entity: add, and reset.</summary>
+public sealed class Counter : Entity<int>
+{
+    public void Add(int amount) => State += amount;
+
+    public void Reset() => State = 0;
+}
+
 internal static class ApiTestWorkflowRegistration
 {
     public static BatonBuilder AddApiTestWorkflows(this BatonBuilder builder) => builder
@@ -101,5 +109,6 @@ internal static class ApiTestWorkflowRegistration
         .AddWorkflow<AwaitsCallback>()
         .AddWorkflow<FailsUntilFixed>().AddActivity<FailUntilFixed>()
         .AddWorkflow<FailsFirstTime>().AddActivity<FailFirstTime>()
-        .AddWorkflow<LogsInAnActivity>().AddActivity<LogInput>();
+        .AddWorkflow<LogsInAnActivity>().AddActivity<LogInput>()
+        .AddEntity<Counter>();
 }

@@ -341,11 +341,27 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
     }
 
     [Fact]
-    public async Task Entities_Answer501ProblemDetails_UntilBatonHasThem()
+    public async Task Entities_AreSignalledAndRead_InTheDurableFunctionsShape_AndBadRequestsChangeNothing()
     {
-        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/entities/Counter/c1"), HttpStatusCode.NotImplemented, "entities", "NotImplemented");
-        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/entities/Counter/c1?op=add", Json("1")), HttpStatusCode.NotImplemented, "entities", "NotImplemented");
-        await AssertProblemAsync(await _http.GetAsync($"{Prefix}/entities/Counter"), HttpStatusCode.NotImplemented, "entities", "NotImplemented");
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/entities/Counter/api-c1")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/entities/Counter/api-c1?op=add", Json("5"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/entities/counter/api-c1?op=Add", Json("3"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"{Prefix}/entities/Counter/api-c1?op=add", Json("\"not a number\""))).StatusCode); // fails in the entity, changes nothing
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string state;
+        while ((state = await (await _http.GetAsync($"{Prefix}/entities/Counter/api-c1")).Content.ReadAsStringAsync()) != "8" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("8", state);
+        var status = await _http.GetFromJsonAsync<JsonElement>($"{Prefix}/instances/@counter@api-c1");
+        Assert.Equal("@counter", status.GetProperty("name").GetString());
+
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/entities/Counter/api-c2", Json("1")), HttpStatusCode.BadRequest, "op");
+        await AssertProblemAsync(await _http.PostAsync($"{Prefix}/entities/NoSuchEntity/api-c2?op=add", Json("1")), HttpStatusCode.NotFound, "@nosuchentity");
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"{Prefix}/entities/Counter/api-c2")).StatusCode);
     }
 
     [Fact]

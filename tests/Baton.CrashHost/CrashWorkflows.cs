@@ -117,6 +117,28 @@ public sealed class CrashLedger : Workflow<int, int>
     }
 }
 
+/// <summary>A tally that counts additions: what the crash test's workflows call around a kill.</summary>
+public sealed class CrashTally : Entity<int>
+{
+    public int Add(int amount) => State += amount;
+}
+
+/// <summary>Adds 1 to the shared tally five times, each a call that waits for the tally's answer, and returns the answers.</summary>
+public sealed class CrashTallyWorkflow : Workflow<int, int[]>
+{
+    public override async Task<int[]> RunAsync(IWorkflowContext context, int k)
+    {
+        var tally = new EntityId(nameof(CrashTally), "shared");
+        var answers = new int[5];
+        for (var i = 0; i < answers.Length; i++)
+        {
+            answers[i] = await context.CallEntityAsync<int>(tally, "add", 1);
+        }
+
+        return answers;
+    }
+}
+
 /// <summary>Takes a while, then logs its execution and returns its input.</summary>
 public sealed class CountedDeposit(ExecutionLog log) : Activity<int, int>
 {
@@ -167,6 +189,7 @@ public static class CrashWorkflowsExtensions
     {
         builder.Services.AddSingleton(new ExecutionLog(logPath));
         return builder.AddWorkflow<CrashFanOut>().AddActivity<CountedSquare>().AddWorkflow<CrashComposite>().AddActivity<FailsFirstAttempt>()
-            .AddWorkflow<ChaosWorkflow>().AddWorkflow<CrashLedger>().AddActivity<CountedDeposit>();
+            .AddWorkflow<ChaosWorkflow>().AddWorkflow<CrashLedger>().AddActivity<CountedDeposit>()
+            .AddEntity<CrashTally>().AddWorkflow<CrashTallyWorkflow>();
     }
 }

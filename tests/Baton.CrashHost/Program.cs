@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 
 // A silo for the crash and chaos tests: starts N CrashFanOut instances, prints STARTED, and runs until it is killed.
-// Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME) --log PATH --instances N [--composite | --updates]
+// Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME) --log PATH --instances N [--composite | --updates | --entities]
 // --db runs a cluster of one on a SQLite file; --postgres joins the cluster of every silo on that schema (with a
 // gateway, for the test's client). --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
 // and take an event; --instances 0 starts nothing, for a silo that only serves. --schedule creates a schedule that starts
@@ -50,7 +50,11 @@ Console.WriteLine($"SILO {host.Services.GetRequiredService<Orleans.Runtime.ILoca
 var client = host.Services.GetRequiredService<IWorkflowClient>();
 await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
 {
-    if (args.Contains("--updates"))
+    if (args.Contains("--entities"))
+    {
+        await client.StartAsync(nameof(CrashTallyWorkflow), k, new StartWorkflowOptions { InstanceId = $"tally-{k:D3}" });
+    }
+    else if (args.Contains("--updates"))
     {
         // Each ledger gets one deposit, not awaited: the kill comes while their handlers' activities run.
         var id = await client.StartAsync(nameof(CrashLedger), 0, new StartWorkflowOptions { InstanceId = $"ledger-{k:D3}" });

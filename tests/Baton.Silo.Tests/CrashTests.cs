@@ -184,6 +184,39 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Entities_KilledInTheMiddleOfTheirOperations_CountEveryCallExactlyOnce()
+    {
+        const int workflows = 100;
+        var db = TestSilo.NewDatabasePath();
+        var log = Path.Combine(Path.GetDirectoryName(db)!, "executions.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        var tally = new EntityId(nameof(CrashTally), "shared");
+        using (var child = StartCrashHost(db, log, workflows, "--entities"))
+        {
+            // Killed with the tally part-way: some calls answered, others queued at the entity or on their way to it.
+            await WaitFor(() => CountHistory(db, tally.InstanceId) >= 30, child, TimeSpan.FromSeconds(90));
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+
+        Assert.True(CountFinished(db, "tally-%") < workflows, "Every workflow finished before the kill; the test proves nothing.");
+        await using var silo = await TestSilo.StartAsync(db, register: b => b.AddCrashWorkflows(log));
+        var answers = new List<int>();
+        for (var k = 0; k < workflows; k++)
+        {
+            // Those the host had not started yet start now; the others resume on their own.
+            await silo.Client.StartAsync(nameof(CrashTallyWorkflow), k, new StartWorkflowOptions { InstanceId = $"tally-{k:D3}", IfExists = InstanceIdReusePolicy.ReturnExisting });
+            var status = await silo.Client.WaitForCompletionAsync($"tally-{k:D3}", TimeSpan.FromSeconds(60));
+            Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
+            answers.AddRange(status.ReadOutput<int[]>()!);
+        }
+
+        // Each of the 200 additions ran once: the tally is 200, and each call got the tally after its own addition.
+        Assert.Equal(5 * workflows, (await silo.Client.GetEntityStateAsync<int>(tally)).State);
+        Assert.Equal(Enumerable.Range(1, 5 * workflows), answers.Order());
+    }
+
     /// <summary>Records when the silo turns active: the moment it is ready, and recovery starts.</summary>
     private sealed class ActiveStageClock : ILifecycleParticipant<ISiloLifecycle>
     {
@@ -271,6 +304,23 @@ public sealed class CrashTests(ITestOutputHelper output)
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT count(*) FROM instances WHERE instance_id LIKE $pattern";
             command.Parameters.AddWithValue("$pattern", idPattern);
+            return (int)(long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            return 0; // the host has not created its store (or its schema) yet
+        }
+    }
+
+    private static int CountHistory(string db, string instanceId)
+    {
+        try
+        {
+            using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM history WHERE instance_id = $id";
+            command.Parameters.AddWithValue("$id", instanceId);
             return (int)(long)command.ExecuteScalar()!;
         }
         catch (SqliteException)

@@ -29,6 +29,10 @@ public static class FeatureRegistration
         .AddWorkflow<RewindableWorkflow>()
         .AddWorkflow<OversizeWorkflow>()
         .AddWorkflow<GatedUpdateWorkflow>()
+        .AddEntity<Account>()
+        .AddWorkflow<DepositTwice>()
+        .AddWorkflow<Transfer>()
+        .AddWorkflow<OverdraftWorkflow>()
         .AddActivity<FlakyActivity>()
         .AddActivity<HangingActivity>()
         .AddActivity<SquareOrFail>()
@@ -452,5 +456,78 @@ public sealed class GatedUpdateWorkflow : Workflow<string, string>
         context.SetQueryHandler("held", () => held);
         await context.WaitForEventAsync<bool>("finish");
         return $"{input}:{held}";
+    }
+}
+
+/// <summary>A balance: deposits, a read, and an overdraft that throws (leaving the balance as it was).</summary>
+public sealed class Account : Entity<int>
+{
+    public int Deposit(int amount) => State += amount;
+
+    public int Balance() => State;
+
+    public void Withdraw(int amount)
+    {
+        if (amount > State)
+        {
+            throw new InvalidOperationException($"cannot withdraw {amount} from {State}");
+        }
+
+        State -= amount;
+    }
+
+    public void Reset() => State = 0;
+}
+
+/// <summary>Calls one account's Deposit twice (awaiting each answer), signals a third deposit, and returns the two answers.</summary>
+public sealed class DepositTwice : Workflow<string, int[]>
+{
+    public override async Task<int[]> RunAsync(IWorkflowContext context, string account)
+    {
+        var id = new EntityId(nameof(Account), account);
+        var first = await context.CallEntityAsync<int>(id, "deposit", 1);
+        var second = await context.CallEntityAsync<int>(id, "Deposit", 1);
+        context.SignalEntity(id, "deposit", 1);
+        return [first, second];
+    }
+}
+
+/// <summary>Moves an amount between two accounts inside a critical section: read both, withdraw, deposit; false when funds are short.</summary>
+public sealed class Transfer : Workflow<TransferRequest, bool>
+{
+    public override async Task<bool> RunAsync(IWorkflowContext context, TransferRequest request)
+    {
+        var (from, to) = (new EntityId(nameof(Account), request.From), new EntityId(nameof(Account), request.To));
+        using (await context.LockEntitiesAsync(from, to))
+        {
+            if (await context.CallEntityAsync<int>(from, "balance") < request.Amount)
+            {
+                return false;
+            }
+
+            await context.CallEntityAsync<object?>(from, "withdraw", request.Amount);
+            await context.CallEntityAsync<int>(to, "deposit", request.Amount);
+            return true;
+        }
+    }
+}
+
+/// <summary>What <see cref="Transfer"/> moves.</summary>
+public sealed record TransferRequest(string From, string To, int Amount);
+
+/// <summary>Withdraws 5 from an account by a call and reports the entity's refusal.</summary>
+public sealed class OverdraftWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(IWorkflowContext context, string account)
+    {
+        try
+        {
+            await context.CallEntityAsync<object?>(new EntityId(nameof(Account), account), "withdraw", 5);
+            return "withdrawn";
+        }
+        catch (EntityOperationFailedException ex)
+        {
+            return $"refused: {ex.Failure.Message}";
+        }
     }
 }

@@ -214,10 +214,18 @@ async function main() {
         assert.equal(await response.json(), "waited");
     });
 
-    await step("entities answer 501 until Baton has them", async () => {
-        const entity = new df.EntityId("counter", "one");
-        await rejects(client.readEntityState(entity), /501/);
-        await rejects(client.signalEntity(entity, "add", 1), /501/);
+    await step("signalEntity and readEntityState", async () => {
+        const entity = new df.EntityId("counter", "node-one");
+        assert.equal((await client.readEntityState(entity)).entityExists, false);
+        await client.signalEntity(entity, "add", 2);
+        await client.signalEntity(entity, "add", 3);
+        const deadline = Date.now() + 20_000;
+        let state = await client.readEntityState(entity);
+        while (!(state.entityExists && state.entityState === 5) && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            state = await client.readEntityState(entity);
+        }
+        assert.deepEqual([state.entityExists, state.entityState], [true, 5]);
     });
 
     console.log(`durable-functions client: ${passed} operations passed`);

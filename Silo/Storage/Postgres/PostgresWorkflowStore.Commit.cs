@@ -135,18 +135,20 @@ internal sealed partial class PostgresWorkflowStore
         var childMessages = new List<PostgresBatch.Statement>();
         foreach (var child in prepared.Children)
         {
-            // The child's start goes to the child when its row was created, or a failure to the parent when the id was taken.
+            // The child's start goes to the child when its row was created, or a failure to the parent when the id was taken
+            // (nothing, for an entity: its id taken is the entity, already there).
             childMessages.Add(batch.Add("""
                 WITH created AS (
                     INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, parent_instance_id, owner)
                     VALUES ($child, $name, $status, $now, $now, $input, $version, $parent, $owner) ON CONFLICT (instance_id) DO NOTHING
                     RETURNING instance_id)
                 INSERT INTO messages (instance_id, visible_at, body)
-                SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN $child ELSE $parent END, $now,
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN $child ELSE $sender END, $now,
                        CASE WHEN EXISTS (SELECT 1 FROM created) THEN $start ELSE $conflict END
+                WHERE EXISTS (SELECT 1 FROM created) OR $conflict IS NOT NULL
                 RETURNING instance_id
                 """,
-                [child.Work.InstanceId, child.Work.Name, (int)WorkflowRuntimeStatus.Pending, now, child.Input, child.Work.Version, id, commit.Owner, child.Start, child.Conflict],
+                [child.Work.InstanceId, child.Work.Name, (int)WorkflowRuntimeStatus.Pending, now, child.Input, child.Work.Version, child.Parent, commit.Owner, id, child.Start, child.Conflict],
                 returnsRows: true));
         }
 
@@ -172,7 +174,7 @@ internal sealed partial class PostgresWorkflowStore
             }
 
             var timers = commit.NewTimers.Select((timer, i) => new CommittedTimer((long)timerRows[i].Scalar!, id, timer.StepId, timer.FireAt)).ToArray();
-            var messaged = childMessages.Select(m => (string)m.Scalar!).Concat(prepared.Outgoing.Select(m => m.InstanceId)).ToList();
+            var messaged = childMessages.Select(m => m.Scalar as string).OfType<string>().Concat(prepared.Outgoing.Select(m => m.InstanceId)).ToList();
             return new CommitOutcome(timers, messaged);
         });
     }

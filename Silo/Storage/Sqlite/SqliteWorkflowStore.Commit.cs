@@ -126,13 +126,13 @@ internal sealed partial class SqliteWorkflowStore
                 var created = w.Statement("""
                     INSERT INTO instances (instance_id, name, status, created_at, updated_at, input, version, parent_instance_id, owner)
                     VALUES ($id, $name, $status, $now, $now, $input, $version, $parent, $owner) ON CONFLICT (instance_id) DO NOTHING
-                    """).Execute(child.Work.InstanceId, child.Work.Name, (int)WorkflowRuntimeStatus.Pending, now, child.Input, child.Work.Version, id, commit.Owner);
+                    """).Execute(child.Work.InstanceId, child.Work.Name, (int)WorkflowRuntimeStatus.Pending, now, child.Input, child.Work.Version, child.Parent, commit.Owner);
                 if (created == 1)
                 {
                     insertMessage.Execute(child.Work.InstanceId, now, child.Start);
                     messaged.Add(child.Work.InstanceId);
                 }
-                else
+                else if (child.Conflict is not null)
                 {
                     insertMessage.Execute(id, now, child.Conflict);
                     messaged.Add(id);
