@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Baton.Grains.Logging;
+using Baton.Grains.Replay;
 using Baton.Grains.Runtime;
 using Baton.Grains.Storage;
 using Baton.History;
@@ -97,12 +98,7 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     private async Task<UpdateOutcome?> FindRecordedUpdateAsync(string updateId)
     {
         var history = await services.Store.GetHistoryAsync(_instance.InstanceId, CancellationToken.None);
-        return history.LastOrDefault(e => e is UpdateCompleted c && c.UpdateId == updateId || e is UpdateFailed f && f.UpdateId == updateId) switch
-        {
-            UpdateCompleted c => new UpdateOutcome(updateId, true, c.Result),
-            UpdateFailed f => new UpdateOutcome(updateId, true, null, f.Failure),
-            _ => null,
-        };
+        return history.Select(WorkflowUpdates.Ended).LastOrDefault(o => o?.UpdateId == updateId);
     }
 
     public Task DeliverActivityResultsAsync(ActivityResultMessage[] results) =>

@@ -109,16 +109,19 @@ internal sealed class WorkflowUpdates(string instanceId)
     /// <summary>Notes an update's recorded end (from history on replay, or as it is made).</summary>
     public void Record(HistoryEvent e)
     {
-        var (id, outcome) = e switch
-        {
-            UpdateCompleted c => (c.UpdateId, new UpdateOutcome(c.UpdateId, true, c.Result)),
-            UpdateFailed f => (f.UpdateId, new UpdateOutcome(f.UpdateId, true, null, f.Failure)),
-            _ => throw new ArgumentException($"{e.GetType().Name} does not end an update.", nameof(e)),
-        };
-        _running.RemoveAll(r => r.Id == id);
-        _accepted.Add(id);
-        _outcomes[id] = outcome;
+        var outcome = Ended(e) ?? throw new ArgumentException($"{e.GetType().Name} does not end an update.", nameof(e));
+        _running.RemoveAll(r => r.Id == outcome.UpdateId);
+        _accepted.Add(outcome.UpdateId);
+        _outcomes[outcome.UpdateId] = outcome;
     }
+
+    /// <summary>The outcome an event records, when it ends an update (<see cref="UpdateCompleted"/>, <see cref="UpdateFailed"/>); null otherwise.</summary>
+    public static UpdateOutcome? Ended(HistoryEvent e) => e switch
+    {
+        UpdateCompleted c => new UpdateOutcome(c.UpdateId, true, c.Result),
+        UpdateFailed f => new UpdateOutcome(f.UpdateId, true, null, f.Failure),
+        _ => null,
+    };
 
     private UpdateHandler Find(string name) =>
         _handlers.TryGetValue(name, out var handler)

@@ -395,13 +395,9 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     {
         foreach (var e in result.NewEvents)
         {
-            if (e is UpdateCompleted or UpdateFailed)
+            if (WorkflowUpdates.Ended(e) is { } ended && _updateWaiters.Remove(ended.UpdateId, out var waiter))
             {
-                var id = e is UpdateCompleted c ? c.UpdateId : ((UpdateFailed)e).UpdateId;
-                if (_updateWaiters.Remove(id, out var waiter))
-                {
-                    waiter.TrySetResult(executor.GetUpdateOutcome(id)!);
-                }
+                waiter.TrySetResult(ended);
             }
         }
 

@@ -295,37 +295,27 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
     }
 
-    private static int CountInstances(string db, string idPattern)
-    {
-        try
-        {
-            using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM instances WHERE instance_id LIKE $pattern";
-            command.Parameters.AddWithValue("$pattern", idPattern);
-            return (int)(long)command.ExecuteScalar()!;
-        }
-        catch (SqliteException)
-        {
-            return 0; // the host has not created its store (or its schema) yet
-        }
-    }
+    private static int CountInstances(string db, string idPattern) =>
+        CountRows(db, "SELECT count(*) FROM instances WHERE instance_id LIKE $value", idPattern);
 
-    private static int CountHistory(string db, string instanceId)
+    private static int CountHistory(string db, string instanceId) =>
+        CountRows(db, "SELECT count(*) FROM history WHERE instance_id = $value", instanceId);
+
+    /// <summary>A count read from the crash host's file; 0 while the host has not created its store (or its schema) yet.</summary>
+    private static int CountRows(string db, string sql, string value)
     {
         try
         {
             using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM history WHERE instance_id = $id";
-            command.Parameters.AddWithValue("$id", instanceId);
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$value", value);
             return (int)(long)command.ExecuteScalar()!;
         }
         catch (SqliteException)
         {
-            return 0; // the host has not created its store (or its schema) yet
+            return 0;
         }
     }
 
