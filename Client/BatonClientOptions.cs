@@ -12,6 +12,12 @@ public sealed class BatonClientOptions
     /// <summary>A JWT, sent as <c>Authorization: Bearer</c>. Default: none.</summary>
     public string? BearerToken { get; set; }
 
+    /// <summary>
+    /// The namespace (task hub) the client works in, one the node's cluster declares; null (the default) for
+    /// <see cref="WorkflowNamespaces.Default"/>. Every request names it as <c>taskHub</c>.
+    /// </summary>
+    public string? Namespace { get; set; }
+
     /// <summary>How long one long-poll request of <see cref="IWorkflowClient.WaitForCompletionAsync"/> waits on the server. Default: 30 seconds.</summary>
     public TimeSpan LongPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -25,6 +31,11 @@ public sealed class BatonClientOptions
         if (LongPollInterval < TimeSpan.FromSeconds(1) || LongPollInterval > TimeSpan.FromMinutes(5))
         {
             throw new InvalidOperationException("BatonClientOptions.LongPollInterval must be between 1 second and 5 minutes.");
+        }
+
+        if (Namespace is not null && !WorkflowNamespaces.IsValid(Namespace))
+        {
+            throw new InvalidOperationException($"BatonClientOptions.Namespace must be 1 to {WorkflowNamespaces.MaxLength} ASCII letters, digits and hyphens beginning with a letter.");
         }
     }
 }

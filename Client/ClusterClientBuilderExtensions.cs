@@ -10,7 +10,8 @@ namespace Baton.Client;
 public static class ClusterClientBuilderExtensions
 {
     /// <summary>
-    /// Adds <see cref="IWorkflowClient"/> as a <see cref="ClusterWorkflowClient"/> on this Orleans client, and the
+    /// Adds <see cref="IWorkflowClient"/> as a <see cref="ClusterWorkflowClient"/> on this Orleans client (in the namespace
+    /// its options name), <see cref="IWorkflowClientFactory"/> for the other namespaces, and the
     /// serialization of Baton's client records that the silos use too. Clustering (which silos to reach) is the Orleans
     /// client's own configuration: <c>UseLocalhostClustering</c>, or the cluster's membership store.
     /// </summary>
@@ -31,6 +32,8 @@ public static class ClusterClientBuilderExtensions
         client.AddActivityPropagation(); // the caller's trace continues in the turns its calls bring
         client.Services.TryAddSingleton<IWorkflowClient>(sp =>
             new ClusterWorkflowClient(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<IOptions<ClusterWorkflowClientOptions>>().Value));
+        client.Services.TryAddSingleton<IWorkflowClientFactory>(sp =>
+            new ClusterWorkflowClients(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<IOptions<ClusterWorkflowClientOptions>>().Value));
         return client;
     }
 }

@@ -15,13 +15,13 @@ public sealed class ClusterWorkflowClient : IWorkflowClient
 
     /// <summary>Creates a client on a connected Orleans cluster client.</summary>
     /// <param name="cluster">The Orleans client, configured with <see cref="ClusterClientBuilderExtensions.AddBatonClusterClient"/>.</param>
-    /// <param name="options">How long one wait may last; null for the defaults.</param>
+    /// <param name="options">The namespace and how long one wait may last; null for the defaults.</param>
     public ClusterWorkflowClient(IClusterClient cluster, ClusterWorkflowClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         _options = options ?? new ClusterWorkflowClientOptions();
         _options.Validate();
-        _grain = cluster.GetGrain<IWorkflowClientGrain>(0);
+        _grain = cluster.GetGrain<IWorkflowClientGrain>(WorkflowNamespaces.Normalize(_options.Namespace));
     }
 
     /// <inheritdoc />

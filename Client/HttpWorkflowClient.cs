@@ -18,6 +18,9 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;
 
+    // The namespace every request works in, as the task hub the node's management URIs name; null for the default one.
+    private readonly string? _hubQuery;
+
     /// <summary>Creates a client on <paramref name="http"/>, setting its base address and credentials from <paramref name="options"/>.</summary>
     /// <param name="http">The HTTP client (from <c>IHttpClientFactory</c> or your own).</param>
     /// <param name="options">The node's address and credentials.</param>
@@ -29,6 +32,7 @@ public sealed class HttpWorkflowClient : IWorkflowClient
         options.Validate();
         _http = http;
         _options = options;
+        _hubQuery = options.Namespace is { } space ? "taskHub=" + Uri.EscapeDataString(WorkflowNamespaces.Normalize(space)) : null;
         _http.BaseAddress = options.BaseAddress!.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
 
         // Long polls hold a request for up to LongPollInterval; each request's own limit must outlast that.
@@ -285,6 +289,12 @@ public sealed class HttpWorkflowClient : IWorkflowClient
     {
         using (request)
         {
+            if (_hubQuery is not null)
+            {
+                var path = request.RequestUri!.OriginalString;
+                request.RequestUri = new Uri(path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + _hubQuery, UriKind.RelativeOrAbsolute);
+            }
+
             var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {

@@ -26,6 +26,7 @@ internal static class ProblemMapper
         {
             nameof(InstanceNotFoundException) => new InstanceNotFoundException(Field("instanceId")),
             nameof(WorkflowNotRegisteredException) => new WorkflowNotRegisteredException(Field("workflowName")),
+            nameof(NamespaceNotFoundException) => new NamespaceNotFoundException(Field("namespace")),
             nameof(InstanceAlreadyExistsException) => new InstanceAlreadyExistsException(Field("instanceId")),
             nameof(InvalidInstanceStateException) => new InvalidInstanceStateException(
                 Field("instanceId"), Enum.TryParse<WorkflowRuntimeStatus>(Field("instanceStatus"), out var s) ? s : default, Field("operation"), Field("rule")),

@@ -6,6 +6,9 @@ public sealed record ActivityContext
     /// <summary>The id of the workflow instance that called the activity.</summary>
     public required string InstanceId { get; init; }
 
+    /// <summary>The namespace of the instance that called the activity (<see cref="WorkflowNamespaces.Default"/> unless it is in another).</summary>
+    public string Namespace { get; init; } = WorkflowNamespaces.Default;
+
     /// <summary>The registered name of the activity.</summary>
     public required string ActivityName { get; init; }
 

@@ -8,8 +8,14 @@ namespace Baton;
 /// </summary>
 public interface IWorkflowContext
 {
-    /// <summary>The id of this workflow instance.</summary>
+    /// <summary>The id of this workflow instance, within its namespace.</summary>
     string InstanceId { get; }
+
+    /// <summary>
+    /// The namespace this instance is in (<see cref="WorkflowNamespaces.Default"/> unless a client started it in another).
+    /// The children it starts, the instances it sends events to and the entities it calls are in the same namespace.
+    /// </summary>
+    string Namespace => WorkflowNamespaces.Default;
 
     /// <summary>The registered name of this workflow.</summary>
     string WorkflowName { get; }

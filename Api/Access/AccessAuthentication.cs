@@ -46,6 +46,7 @@ internal static class AccessAuthentication
             : ApiKeyHandler.SchemeName;
     }
 
+
     private static void Configure(JwtBearerOptions bearer, JwtOptions? jwt)
     {
         if (jwt is null)
@@ -100,6 +101,13 @@ internal static class AccessAuthentication
                             identity.AddClaim(new Claim(ClaimTypes.Role, parsed.ToString()));
                         }
                     }
+
+                    // The namespaces it opens, as an API key's: none named opens the default one; a name that is no namespace's opens nothing.
+                    var namespaces = identity.FindAll(jwt.NamespaceClaim).Select(c => c.Value)
+                        .Where(n => n == NamespaceClaims.Any || WorkflowNamespaces.IsValid(n)).ToList();
+                    identity.AddClaims(identity.HasClaim(c => c.Type == jwt.NamespaceClaim) && namespaces.Count == 0
+                        ? []
+                        : NamespaceClaims.For(namespaces));
                 }
 
                 return Task.CompletedTask;

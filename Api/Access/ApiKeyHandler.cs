@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Baton.Api.Access;
 
 /// <summary>
-/// Authenticates a request by API key (header <c>X-Api-Key</c>), giving the caller the role its key grants. A request
+/// Authenticates a request by API key (header <c>X-Api-Key</c>), giving the caller the role and the namespaces its key grants. A request
 /// without a key stays anonymous; the route's policy then answers 401.
 /// </summary>
 internal sealed class ApiKeyHandler(
@@ -39,7 +39,8 @@ internal sealed class ApiKeyHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not one this node knows."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, match.Name), new Claim(ClaimTypes.Role, match.Role.ToString())], SchemeName);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, match.Name), new Claim(ClaimTypes.Role, match.Role.ToString()), .. NamespaceClaims.For(match.Namespaces)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 }

@@ -1,6 +1,9 @@
+using Baton.Api.Http;
 using System.Reflection;
 using Baton.Api.Access;
 using Baton.Api.OpenApi;
+using Baton.Grains.Registry;
+using Microsoft.Extensions.Options;
 
 namespace Baton.Api.Dashboard;
 
@@ -29,8 +32,12 @@ internal static class DashboardApi
             .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         data.MapGet("/overview", OverviewAsync)
             .WithSummary("Instances by status, the last minutes' throughput and latency per second, the oldest live instances and what they wait on, and the silos.");
-        data.MapGet("/workflows", (WorkflowStatistics statistics, CancellationToken ct) => statistics.ReadAsync(ct))
+        data.MapGet("/workflows", (WorkflowStatistics statistics, RequestNamespace space, CancellationToken ct) => statistics.ReadAsync(space.Name, space.WorkflowClient, ct))
             .WithSummary("Each registered workflow version's counts, completion rate, p50/p95 duration, working-versus-waiting share and retries.");
+        data.MapGet("/namespaces", (HttpContext context, IOptions<Hosting.ApiOptions> options) =>
+                (context.RequestServices.GetService<NamespaceCatalog>()?.Names ?? [WorkflowNamespaces.Default])
+                    .Where(n => !options.Value.Access.Enabled || NamespaceClaims.Allow(context.User, n)))
+            .WithSummary("The namespaces (task hubs) this node serves that the caller may use, the default one first; pass one as taskHub to any route.");
         data.MapGet("/instances/{instanceId}/timeline", TimelineAsync)
             .WithSummary("The instance's timeline: a span per activity attempt, retry back-off, timer, event wait, callback and child workflow; time working versus waiting; what it waits on now.")
             .WithProblems(StatusCodes.Status404NotFound);
@@ -48,7 +55,7 @@ internal static class DashboardApi
     }
 
     private static async Task<Overview> OverviewAsync(
-        int? seconds, IWorkflowClient client, DashboardMetrics metrics, ClusterView cluster, TimeProvider time, CancellationToken cancellationToken)
+        int? seconds, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, DashboardMetrics metrics, ClusterView cluster, TimeProvider time, CancellationToken cancellationToken)
     {
         var counts = await client.CountByStatusAsync(new WorkflowQuery(), cancellationToken);
         var oldest = await client.ListAsync(new WorkflowQuery
@@ -76,7 +83,7 @@ internal static class DashboardApi
             await cluster.ReadAsync());
     }
 
-    private static async Task<IResult> TimelineAsync(string instanceId, IWorkflowClient client, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> TimelineAsync(string instanceId, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, TimeProvider time, CancellationToken cancellationToken)
     {
         var status = await client.GetStatusAsync(instanceId, includeHistory: true, cancellationToken);
         return status?.History is { } history

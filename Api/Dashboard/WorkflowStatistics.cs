@@ -7,18 +7,26 @@ namespace Baton.Api.Dashboard;
 /// finished instances (a bounded sample, so that the page stays quick over millions) the duration percentiles, the share
 /// of time working versus waiting, and retries that recovered versus failed.
 /// </summary>
-internal sealed class WorkflowStatistics(WorkflowRegistry registry, IWorkflowClient client, TimeProvider time)
+internal sealed class WorkflowStatistics(WorkflowRegistry registry, IServiceProvider services, TimeProvider time)
 {
+    // Where a silo runs here, it knows which workflows each namespace runs; a front end without one lists them all.
+    private readonly NamespaceCatalog? _namespaces = services.GetService<NamespaceCatalog>();
+
     /// <summary>Finished instances read per workflow for durations.</summary>
     public const int DurationSample = 200;
 
     /// <summary>Finished instances whose histories are read per workflow for working-versus-waiting and retries.</summary>
     public const int HistorySample = 25;
 
-    public async Task<IReadOnlyList<WorkflowFigures>> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>The figures of the namespace's workflows.</summary>
+    /// <param name="namespaceName">The namespace (canonical).</param>
+    /// <param name="client">Its client.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public async Task<IReadOnlyList<WorkflowFigures>> ReadAsync(string namespaceName, IWorkflowClient client, CancellationToken cancellationToken)
     {
         var figures = new List<WorkflowFigures>();
-        foreach (var workflow in registry.Workflows.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Version))
+        foreach (var workflow in registry.Workflows.Where(w => _namespaces?.Runs(namespaceName, w.Name) ?? true)
+            .OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Version))
         {
             var counts = await client.CountByStatusAsync(new WorkflowQuery { Name = workflow.Name, Version = workflow.Version }, cancellationToken);
             long Count(WorkflowRuntimeStatus status) => counts.TryGetValue(status, out var n) ? n : 0;

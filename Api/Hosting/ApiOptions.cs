@@ -35,6 +35,7 @@ public sealed class ApiOptions
         {
             var key = Access.ApiKeys[i];
             Require(ApiKeyHash.IsWellFormed(key.Hash), $"Access.ApiKeys[{i}].Hash", "must be 'sha256:' followed by 64 hex digits (make one with: dotnet run --project Api -- hash-key <key>)");
+            Require(key.Namespaces.All(n => n == NamespaceClaims.Any || WorkflowNamespaces.IsValid(n)), $"Access.ApiKeys[{i}].Namespaces", "must list namespace names (letters, digits and hyphens, beginning with a letter) or '*'");
         }
 
         if (Access.Jwt is { } jwt)
@@ -43,6 +44,7 @@ public sealed class ApiOptions
             Require(string.IsNullOrEmpty(jwt.SigningKey) || jwt.SigningKeyBytes.Length >= 32, "Access.Jwt.SigningKey", "must be at least 32 bytes (256 bits) for HS256");
             Require(string.IsNullOrEmpty(jwt.Authority) || Uri.TryCreate(jwt.Authority, UriKind.Absolute, out _), "Access.Jwt.Authority", "must be an absolute URL");
             Require(!string.IsNullOrWhiteSpace(jwt.RoleClaim), "Access.Jwt.RoleClaim", "must name a claim");
+            Require(!string.IsNullOrWhiteSpace(jwt.NamespaceClaim), "Access.Jwt.NamespaceClaim", "must name a claim");
         }
 
         for (var i = 0; i < Webhooks.Count; i++)
@@ -53,6 +55,7 @@ public sealed class ApiOptions
             Require(!string.IsNullOrEmpty(hook.Secret) && hook.Secret.Length >= 16, $"Webhooks[{i}].Secret", "must be at least 16 characters");
         }
     }
+
 
     private static void Require(bool condition, string option, string rule)
     {
@@ -87,6 +90,9 @@ public sealed class ApiKeyOptions
 
     /// <summary>What the key may do. Default: <see cref="BatonRole.Reader"/>.</summary>
     public BatonRole Role { get; set; } = BatonRole.Reader;
+
+    /// <summary>The namespaces the key opens (<c>*</c> for all of them). Default: none listed, which opens the default namespace only.</summary>
+    public List<string> Namespaces { get; set; } = [];
 }
 
 /// <summary>
@@ -112,6 +118,12 @@ public sealed class JwtOptions
 
     /// <summary>The claim holding the role (<c>reader</c> or <c>operator</c>, a string or an array). Default: <c>role</c>.</summary>
     public string RoleClaim { get; set; } = "role";
+
+    /// <summary>
+    /// The claim holding the namespaces the token opens (a string or an array; <c>*</c> for all). A token without it opens
+    /// the default namespace only. Default: <c>namespace</c>.
+    /// </summary>
+    public string NamespaceClaim { get; set; } = "namespace";
 
     /// <summary>Tolerance for clock differences on <c>exp</c> and <c>nbf</c>. Default: 1 minute.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);

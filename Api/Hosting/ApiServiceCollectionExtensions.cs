@@ -40,6 +40,9 @@ public static class ApiServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton<RequestBody>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<RequestNamespace>();
+        services.AddKeyedScoped<IWorkflowClient>(RequestNamespace.Client, (sp, _) => sp.GetRequiredService<RequestNamespace>().WorkflowClient);
         AccessAuthentication.Add(services);
         services.AddAuthorization();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<ApiOptions>>((authorization, api) => AccessPolicies.Add(authorization, api.Value.Access));

@@ -77,6 +77,8 @@ internal sealed class BatonProblems(IProblemDetailsService problems) : IExceptio
         {
             InstanceNotFoundException e => Problem(404, "Unknown instance.", e, ("instanceId", e.InstanceId)),
             WorkflowNotRegisteredException e => Problem(404, "Unknown workflow.", e, ("workflowName", e.WorkflowName)),
+            NamespaceNotFoundException e => Problem(404, "Unknown namespace.", e, ("namespace", e.Namespace)),
+            Access.NamespaceAccessDeniedException e => Problem(403, "Namespace not allowed.", e, ("namespace", e.Namespace)),
             InstanceAlreadyExistsException e => Problem(409, "Instance id already in use.", e, ("instanceId", e.InstanceId)),
             InvalidInstanceStateException e => Problem(
                 e.Status.IsTerminal() && LiveOnlyOperations.Contains(e.Operation) ? 410 : PreconditionOperations.Contains(e.Operation) ? 412 : 409,

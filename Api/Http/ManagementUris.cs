@@ -1,6 +1,3 @@
-using Baton.Api.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace Baton.Api.Http;
 
 /// <summary>
@@ -22,9 +19,9 @@ internal sealed record ManagementUris(
     public const string Prefix = "/runtime/webhooks/durabletask";
 
     /// <summary>
-    /// The connection name the URIs carry: Durable Functions' default. Baton has one store per node and reads neither it nor
-    /// the task hub; they are there so that a client that appends <c>&amp;showHistory=true</c> to a URI, as Durable Functions
-    /// clients do, extends its query rather than the instance id.
+    /// The connection name the URIs carry: Durable Functions' default. Baton has one store per node and does not read it; it
+    /// is there, beside the task hub (the namespace), so that a client that appends <c>&amp;showHistory=true</c> to a URI, as
+    /// Durable Functions clients do, extends its query rather than the instance id.
     /// </summary>
     public const string Connection = "Storage";
 
@@ -50,9 +47,10 @@ internal sealed record ManagementUris(
     private static string InstanceUri(HttpRequest request, string instanceId) =>
         $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}/instances/{Uri.EscapeDataString(instanceId)}";
 
+    /// <summary>The request's task hub: the URIs address the instance in the namespace the request worked in.</summary>
     private static string HubQuery(HttpRequest request)
     {
-        var hub = request.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.TaskHub;
-        return $"taskHub={Uri.EscapeDataString(hub)}&connection={Connection}";
+        var hub = request.HttpContext.RequestServices.GetRequiredService<RequestNamespace>().TaskHub;
+        return $"{RequestNamespace.Parameter}={Uri.EscapeDataString(hub)}&connection={Connection}";
     }
 }

@@ -8,13 +8,17 @@ namespace Baton.Api.OpenApi;
 
 /// <summary>
 /// Completes Baton's OpenAPI document: the security schemes (an API key in <c>X-Api-Key</c>, a JWT bearer token), the
-/// requirement on every route that needs one (either scheme will do), and the parameters routes read themselves
-/// (<see cref="DocumentedParameter"/>).
+/// requirement on every route that needs one (either scheme will do), the parameters routes read themselves
+/// (<see cref="DocumentedParameter"/>), and the namespace (<c>taskHub</c>) on every route that works in one.
 /// </summary>
 internal sealed class BatonOpenApiTransformer : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
 {
     private const string ApiKey = ApiKeyHandler.SchemeName;
     private const string Bearer = "Bearer";
+
+    private static readonly DocumentedParameter TaskHub = new(Http.RequestNamespace.Parameter, JsonSchemaType.String,
+        "The namespace (task hub) to work in; absent, or the node's task hub name (Baton:Api:TaskHub), for the default one. " +
+        "An undeclared namespace is answered 404, one the caller's credentials do not open 403.");
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -45,7 +49,13 @@ internal sealed class BatonOpenApiTransformer : IOpenApiDocumentTransformer, IOp
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        foreach (var parameter in metadata.OfType<DocumentedParameter>())
+        var documented = metadata.OfType<DocumentedParameter>();
+        if (InNamespace(context.Description.RelativePath) && metadata.OfType<IAuthorizeData>().Any())
+        {
+            documented = documented.Append(TaskHub);
+        }
+
+        foreach (var parameter in documented)
         {
             operation.Parameters ??= [];
             if (operation.Parameters.Any(p => p.Name == parameter.Name && p.In == parameter.In))
@@ -80,4 +90,9 @@ internal sealed class BatonOpenApiTransformer : IOpenApiDocumentTransformer, IOp
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Whether a route works in the request's namespace: all but callbacks (their token names the instance), the namespace list and the document itself.</summary>
+    private static bool InNamespace(string? path) =>
+        path is not null && !path.Contains("callbacks/", StringComparison.Ordinal) && !path.EndsWith("dashboard/namespaces", StringComparison.Ordinal)
+        && !path.StartsWith("openapi", StringComparison.Ordinal);
 }

@@ -31,7 +31,7 @@ internal static class EntitiesApi
     }
 
     private static async Task<IResult> SignalAsync(
-        string entityName, string entityKey, string? op, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
+        string entityName, string entityKey, string? op, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(op))
         {
@@ -43,7 +43,7 @@ internal static class EntitiesApi
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<IResult> ReadAsync(string entityName, string entityKey, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(string entityName, string entityKey, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var entity = new EntityId(entityName, entityKey);
         var (exists, state) = await client.GetEntityStateAsync<JsonElement?>(entity, cancellationToken);

@@ -11,7 +11,8 @@ namespace Baton.Api.Routes;
 
 /// <summary>
 /// <c>GET /api/events</c>: status changes as server-sent events (<c>event: status</c>, the sequence number as the event id,
-/// a <see cref="WorkflowStatusEvent"/> as data), filtered by <c>instanceId</c>, <c>name</c> and <c>runtimeStatus</c>. A client
+/// a <see cref="WorkflowStatusEvent"/> as data) of the request's namespace (<c>taskHub</c>), filtered by <c>instanceId</c>,
+/// <c>name</c> and <c>runtimeStatus</c>. A client
 /// that reconnects with <c>Last-Event-ID</c> (or passes <c>after</c>) gets what it missed, within the retention window.
 /// The stream opens with an <c>event: ready</c> carrying <c>{"after": n}</c>: from then on, every change after n is sent.
 /// A resume from beyond the newest event is preceded by <c>event: reset</c> with <c>{"requested": r, "head": n}</c>.
@@ -27,14 +28,17 @@ internal static class EventsApi
                 "Resume after this event's sequence number (what an EventSource sends when it reconnects); overrides after.", ParameterLocation.Header))
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
-    private static IResult Stream(string? instanceId, string? name, string? runtimeStatus, long? after, HttpRequest request, StatusEventHub hub, CancellationToken cancellationToken)
+    private static IResult Stream(
+        string? instanceId, string? name, string? runtimeStatus, long? after, HttpRequest request, StatusEventHub hub, RequestNamespace space, CancellationToken cancellationToken)
     {
+        space.Check();
+        var namespaceName = space.Name;
         var statuses = InstanceQueries.Statuses(runtimeStatus)?.ToHashSet();
         var resumeFrom = request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastId
             ? long.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new ArgumentException("Last-Event-ID must be a sequence number.")
             : after;
         bool Wanted(WorkflowStatusEvent e) =>
-            (instanceId is null || e.InstanceId == instanceId) && (name is null || e.Name == name) && (statuses is null || statuses.Contains(e.RuntimeStatus));
+            e.Namespace == namespaceName && (instanceId is null || e.InstanceId == instanceId) && (name is null || e.Name == name) && (statuses is null || statuses.Contains(e.RuntimeStatus));
         return TypedResults.ServerSentEvents(ReadAsync(hub, resumeFrom, Wanted, cancellationToken));
     }
 

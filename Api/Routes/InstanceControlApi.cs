@@ -20,19 +20,19 @@ internal static class InstanceControlApi
             .WithSummary("Raises an event on a running instance; the body is the event's data (any JSON).")
             .Accepts<JsonElement>(isOptional: true, "application/json")
             .WithProblems(StatusCodes.Status410Gone, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
-        group.MapPost("/terminate", (string instanceId, string? reason, IWorkflowClient client, CancellationToken ct) =>
+        group.MapPost("/terminate", (string instanceId, string? reason, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 Accept(client.TerminateAsync(instanceId, reason, ct)))
             .WithSummary("Terminates a live instance, with a reason.")
             .WithProblems(StatusCodes.Status410Gone);
-        group.MapPost("/suspend", (string instanceId, string? reason, IWorkflowClient client, CancellationToken ct) =>
+        group.MapPost("/suspend", (string instanceId, string? reason, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 Accept(client.SuspendAsync(instanceId, reason, ct)))
             .WithSummary("Suspends a live instance: it takes no step until resumed (a suspended one is left as it is).")
             .WithProblems(StatusCodes.Status410Gone);
-        group.MapPost("/resume", (string instanceId, string? reason, IWorkflowClient client, CancellationToken ct) =>
+        group.MapPost("/resume", (string instanceId, string? reason, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 Accept(client.ResumeAsync(instanceId, reason, ct)))
             .WithSummary("Resumes a suspended instance (one that is not suspended is left as it is).")
             .WithProblems(StatusCodes.Status410Gone);
-        group.MapPost("/rewind", (string instanceId, string? reason, IWorkflowClient client, CancellationToken ct) =>
+        group.MapPost("/rewind", (string instanceId, string? reason, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 Accept(client.RewindAsync(instanceId, reason, ct)))
             .WithMetadata(new BatonProblems.TextForDurableClients())
             .WithSummary("Rewinds a failed instance: its failed steps run again.")
@@ -43,7 +43,7 @@ internal static class InstanceControlApi
     }
 
     private static async Task<Accepted> RaiseEventAsync(
-        string instanceId, string eventName, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
+        string instanceId, string eventName, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var data = await body.ReadJsonAsync(request, cancellationToken);
         await client.RaiseEventAsync(instanceId, eventName, data, cancellationToken);
@@ -51,7 +51,7 @@ internal static class InstanceControlApi
     }
 
     private static async Task<Accepted<ManagementUris>> RestartAsync(
-        string instanceId, bool? restartWithNewInstanceId, HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
+        string instanceId, bool? restartWithNewInstanceId, HttpRequest request, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var id = await client.RestartAsync(instanceId, restartWithNewInstanceId ?? false, cancellationToken);
         var uris = ManagementUris.For(request, id);

@@ -40,7 +40,7 @@ internal static class InstancesApi
         var operate = app.MapGroup(ManagementUris.Prefix).RequireAuthorization(AccessPolicies.Operate).WithTags("Instances")
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
         // Two routes rather than one with an optional {instanceId?}, which OpenAPI cannot describe (path parameters are required).
-        operate.MapPost("/orchestrators/{name}", (string name, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken ct) =>
+        operate.MapPost("/orchestrators/{name}", (string name, double? timeout, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 StartAsync(name, null, timeout, request, body, client, ct))
             .DocumentStart("under a new random id");
         operate.MapPost("/orchestrators/{name}/{instanceId}", StartAsync).DocumentStart("under the id given");
@@ -64,7 +64,7 @@ internal static class InstancesApi
     /// the typed starter routes.
     /// </summary>
     public static async Task<Results<Accepted<ManagementUris>, Ok<DurableStatus>>> StartAndAnswerAsync(
-        string name, string? instanceId, object? input, double? timeout, HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
+        string name, string? instanceId, object? input, double? timeout, HttpRequest request, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         // As in Durable Functions, a start on the id of a finished instance replaces it, and one on a live instance's id is a
         // conflict; ifExists=returnExisting makes the start idempotent, ifExists=fail refuses any taken id.
@@ -95,7 +95,7 @@ internal static class InstancesApi
     }
 
     private static async Task<Results<Accepted<ManagementUris>, Ok<DurableStatus>>> StartAsync(
-        string name, string? instanceId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
+        string name, string? instanceId, double? timeout, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var input = await body.ReadJsonAsync(request, cancellationToken);
         if (input is { ValueKind: System.Text.Json.JsonValueKind.String } text && text.GetString() == "")
@@ -108,7 +108,7 @@ internal static class InstancesApi
     }
 
     private static async Task<Results<Ok<DurableStatus>, Accepted<DurableStatus>>> GetAsync(
-        string instanceId, bool? showHistory, bool? showInput, double? waitSeconds, HttpContext context, IWorkflowClient client,
+        string instanceId, bool? showHistory, bool? showInput, double? waitSeconds, HttpContext context, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client,
         CancellationToken cancellationToken)
     {
         if (HoldFor(waitSeconds, "waitSeconds", context.Request) is { } limit)
@@ -150,7 +150,7 @@ internal static class InstancesApi
     /// <c>continuationToken</c> query value, as the <c>historyNextUri</c> of a status does).
     /// </summary>
     private static async Task<Ok<JsonElement>> GetHistoryAsync(
-        string instanceId, int? top, string? continuationToken, HttpContext context, IWorkflowClient client, CancellationToken cancellationToken)
+        string instanceId, int? top, string? continuationToken, HttpContext context, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var token = continuationToken
             ?? (context.Request.Headers[InstanceQueries.ContinuationHeader].ToString() is { Length: > 0 } given ? given : null);
@@ -187,7 +187,7 @@ internal static class InstancesApi
         return TimeSpan.FromSeconds(Math.Min(value, max.TotalSeconds));
     }
 
-    private static async Task<Ok<DurableStatus[]>> ListAsync(bool? showInput, HttpContext context, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<Ok<DurableStatus[]>> ListAsync(bool? showInput, HttpContext context, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var query = InstanceQueries.Listing(context.Request);
         if (InstanceQueries.MatchesNothing(query.Statuses))
@@ -205,7 +205,7 @@ internal static class InstancesApi
         return TypedResults.Ok(page.Items.Select(s => DurableStatus.From(s, showInput ?? true)).ToArray());
     }
 
-    private static async Task<Ok<StatusCounts>> CountAsync(HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<Ok<StatusCounts>> CountAsync(HttpRequest request, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var query = InstanceQueries.Listing(request);
         var counts = InstanceQueries.MatchesNothing(query.Statuses)
@@ -214,13 +214,13 @@ internal static class InstancesApi
         return TypedResults.Ok(new StatusCounts(counts.Values.Sum(), counts.ToDictionary(c => c.Key.ToString(), c => c.Value)));
     }
 
-    private static async Task<Ok<PurgeResult>> PurgeOneAsync(string instanceId, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<Ok<PurgeResult>> PurgeOneAsync(string instanceId, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         await client.PurgeAsync(instanceId, cancellationToken);
         return TypedResults.Ok(new PurgeResult(1));
     }
 
-    private static async Task<Ok<PurgeResult>> PurgeManyAsync(HttpRequest request, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<Ok<PurgeResult>> PurgeManyAsync(HttpRequest request, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var query = InstanceQueries.Purge(request);
         return TypedResults.Ok(new PurgeResult(InstanceQueries.MatchesNothing(query.Statuses) ? 0 : await client.PurgeAsync(query, cancellationToken)));

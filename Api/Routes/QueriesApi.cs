@@ -11,7 +11,7 @@ namespace Baton.Api.Routes;
 internal static class QueriesApi
 {
     public static void MapQueries(this IEndpointRouteBuilder app) =>
-        app.MapGet(ManagementUris.Prefix + "/instances/{instanceId}/query/{queryName}", async (string instanceId, string queryName, IWorkflowClient client, CancellationToken ct) =>
+        app.MapGet(ManagementUris.Prefix + "/instances/{instanceId}/query/{queryName}", async (string instanceId, string queryName, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 Results.Content(await client.QueryAsync(instanceId, queryName, ct) ?? "null", "application/json"))
             .RequireAuthorization(AccessPolicies.Read)
             .WithTags("Instances")

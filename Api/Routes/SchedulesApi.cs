@@ -17,9 +17,9 @@ internal static class SchedulesApi
     {
         var read = app.MapGroup("/api/schedules").RequireAuthorization(AccessPolicies.Read).WithTags("Schedules")
             .WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
-        read.MapGet("/", (IWorkflowClient client, CancellationToken ct) => new ScheduleClient(client).ListAsync(ct))
+        read.MapGet("/", ([FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) => new ScheduleClient(client).ListAsync(ct))
             .WithSummary("Lists the schedules.");
-        read.MapGet("/{scheduleId}", async (string scheduleId, IWorkflowClient client, CancellationToken ct) =>
+        read.MapGet("/{scheduleId}", async (string scheduleId, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 await new ScheduleClient(client).GetAsync(scheduleId, ct) is { } schedule ? Results.Ok(schedule) : NotFound(scheduleId))
             .WithSummary("Reads a schedule: its spec, whether it is paused, its next run, its counts and latest runs.")
             .Produces<ScheduleDescription>()
@@ -37,7 +37,7 @@ internal static class SchedulesApi
             .Accepts<ScheduleSpec>("application/json")
             .Produces(StatusCodes.Status202Accepted)
             .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
-        operate.MapDelete("/{scheduleId}", (string scheduleId, IWorkflowClient client, CancellationToken ct) =>
+        operate.MapDelete("/{scheduleId}", (string scheduleId, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                 CommandAsync(scheduleId, client, s => s.DeleteAsync(scheduleId, ct), ct))
             .WithSummary("Deletes a schedule: it starts nothing more; runs already started go on.")
             .WithProblems(StatusCodes.Status404NotFound);
@@ -48,7 +48,7 @@ internal static class SchedulesApi
                      ("trigger", "Starts a run now, under the schedule's overlap policy.", (s, id, ct) => s.TriggerAsync(id, ct)),
                  })
         {
-            operate.MapPost("/{scheduleId}/" + verb, (string scheduleId, IWorkflowClient client, CancellationToken ct) =>
+            operate.MapPost("/{scheduleId}/" + verb, (string scheduleId, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                     CommandAsync(scheduleId, client, s => send(s, scheduleId, ct), ct))
                 .WithSummary(summary)
                 .Produces(StatusCodes.Status202Accepted)
@@ -62,7 +62,7 @@ internal static class SchedulesApi
             .WithProblems(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         // The start validates the body as the schedule workflow's input ({scheduleId, spec}), so the errors carry the body's own paths.
         var json = await body.ReadJsonAsync(request, cancellationToken);
@@ -77,7 +77,7 @@ internal static class SchedulesApi
         return Results.Created($"/api/schedules/{Uri.EscapeDataString(id)}", new ScheduleDescription { ScheduleId = id, Spec = created.Spec, Paused = created.Spec.Paused });
     }
 
-    private static async Task<IResult> UpdateAsync(string scheduleId, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(string scheduleId, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         var json = await body.ReadJsonAsync(request, cancellationToken);
         ScheduleSpec? spec;
@@ -107,10 +107,10 @@ internal static class SchedulesApi
         return await CommandAsync(scheduleId, client, s => s.UpdateAsync(scheduleId, spec, cancellationToken), cancellationToken);
     }
 
-    private static async Task<IResult> BackfillAsync(string scheduleId, Backfill range, IWorkflowClient client, CancellationToken cancellationToken) =>
+    private static async Task<IResult> BackfillAsync(string scheduleId, Backfill range, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken) =>
         await CommandAsync(scheduleId, client, s => s.BackfillAsync(scheduleId, range.From, range.To, cancellationToken), cancellationToken);
 
-    private static async Task<IResult> CommandAsync(string scheduleId, IWorkflowClient client, Func<ScheduleClient, Task> command, CancellationToken cancellationToken)
+    private static async Task<IResult> CommandAsync(string scheduleId, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, Func<ScheduleClient, Task> command, CancellationToken cancellationToken)
     {
         var schedules = new ScheduleClient(client);
         if (await schedules.GetAsync(scheduleId, cancellationToken) is null)

@@ -29,7 +29,7 @@ internal static class UpdatesApi
                 StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> UpdateAsync(
-        string instanceId, string updateName, string? updateId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
+        string instanceId, string updateName, string? updateId, double? timeout, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         // At least a second: time for the update to be validated and accepted before a 202 says it runs.
         var hold = InstancesApi.HoldFor(timeout ?? DefaultTimeoutSeconds, "timeout", request) is { } asked && asked > TimeSpan.FromSeconds(1) ? asked : TimeSpan.FromSeconds(1);

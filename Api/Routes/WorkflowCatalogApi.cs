@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using Baton.Api.Access;
+using Baton.Api.Http;
 using Baton.Api.OpenApi;
 using Baton.Grains.Registry;
 using Baton.Serialization;
@@ -8,7 +9,7 @@ using Baton.Serialization;
 namespace Baton.Api.Routes;
 
 /// <summary>
-/// <c>GET /api/workflows</c>: the workflows this node runs, each with its registered versions and the JSON schemas of the
+/// <c>GET /api/workflows</c>: the workflows this node runs in the request's namespace (<c>taskHub</c>), each with its registered versions and the JSON schemas of the
 /// newest version's input and output, so that a caller can discover what to start and with what.
 /// </summary>
 internal static class WorkflowCatalogApi
@@ -34,7 +35,12 @@ internal static class WorkflowCatalogApi
             })
             .ToArray();
 
-        app.MapGet("/api/workflows", () => TypedResults.Ok(catalog))
+        var namespaces = app.ServiceProvider.GetService<NamespaceCatalog>();
+        app.MapGet("/api/workflows", (RequestNamespace space) =>
+            {
+                space.Check();
+                return TypedResults.Ok(namespaces is null ? catalog : catalog.Where(w => namespaces.Runs(space.Name, w.Name)).ToArray());
+            })
             .RequireAuthorization(AccessPolicies.Read)
             .WithTags("Workflows")
             .WithName("ListWorkflows")

@@ -19,7 +19,7 @@ internal static class WorkflowStartersApi
         var group = app.MapGroup("/api/workflows").RequireAuthorization(AccessPolicies.Operate).WithTags("Workflows");
         foreach (var workflow in registry.StartableWorkflows.GroupBy(w => w.Name).Select(g => g.MaxBy(w => w.Version)!))
         {
-            group.MapPost("/" + Uri.EscapeDataString(workflow.Name), (string? instanceId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken ct) =>
+            group.MapPost("/" + Uri.EscapeDataString(workflow.Name), (string? instanceId, double? timeout, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken ct) =>
                     StartAsync(workflow, instanceId, timeout, request, body, client, ct))
                 .WithName("Start" + workflow.Name)
                 .WithSummary($"Starts workflow '{workflow.Name}' (version {workflow.Version}).")
@@ -34,7 +34,7 @@ internal static class WorkflowStartersApi
     }
 
     private static async Task<IResult> StartAsync(
-        WorkflowRegistration workflow, string? instanceId, double? timeout, HttpRequest request, RequestBody body, IWorkflowClient client, CancellationToken cancellationToken)
+        WorkflowRegistration workflow, string? instanceId, double? timeout, HttpRequest request, RequestBody body, [FromKeyedServices(RequestNamespace.Client)] IWorkflowClient client, CancellationToken cancellationToken)
     {
         // The client checks the input (type, presence, data annotations) before anything is stored, as on every other path.
         var input = await body.ReadJsonAsync(request, cancellationToken);

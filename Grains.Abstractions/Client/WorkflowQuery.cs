@@ -32,6 +32,9 @@ public sealed record WorkflowQuery
 
     /// <summary>The token from the previous page's <see cref="WorkflowPage.ContinuationToken"/>; null for the first page.</summary>
     public string? ContinuationToken { get; init; }
+
+    /// <summary>The namespace (canonical) the client that runs the query works in, set by that client; null where there is only the default one.</summary>
+    internal string? Namespace { get; init; }
 }
 
 /// <summary>One page of a listing, newest instances first (oldest first with <see cref="WorkflowQuery.OldestFirst"/>).</summary>
@@ -56,4 +59,7 @@ public sealed record PurgeQuery
 
     /// <summary>Only instances whose id starts with this text. Default: any.</summary>
     public string? InstanceIdPrefix { get; init; }
+
+    /// <summary>The namespace (canonical) the client that runs the purge works in, set by that client; null where there is only the default one.</summary>
+    internal string? Namespace { get; init; }
 }

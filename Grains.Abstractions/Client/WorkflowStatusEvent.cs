@@ -2,7 +2,7 @@ namespace Baton;
 
 /// <summary>One change of an instance's runtime status, as published by server-sent events and webhooks.</summary>
 /// <param name="Sequence">The event's position in the cluster's status log; later changes have larger numbers.</param>
-/// <param name="InstanceId">The instance.</param>
+/// <param name="InstanceId">The instance's id within its <see cref="Namespace"/>.</param>
 /// <param name="Name">The workflow name.</param>
 /// <param name="RuntimeStatus">The status the instance changed to.</param>
 /// <param name="PreviousStatus">The status it changed from; null when the instance was just created.</param>
@@ -15,4 +15,8 @@ public sealed record WorkflowStatusEvent(
     WorkflowRuntimeStatus RuntimeStatus,
     WorkflowRuntimeStatus? PreviousStatus,
     DateTime At,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>The namespace the instance is in.</summary>
+    public string Namespace { get; init; } = WorkflowNamespaces.Default;
+}

@@ -2,11 +2,12 @@ namespace Baton.Grains;
 
 /// <summary>
 /// What <see cref="IWorkflowClient"/> does, served by every silo to processes that reach the cluster through an Orleans
-/// client. A stateless worker on the gateway silo does it with that silo's own client. Inputs, event data and callback
-/// results travel as JSON text, as they are stored; the client's typed errors travel as themselves.
+/// client. A stateless worker on the gateway silo does it with that silo's own client for the namespace that keys it (its
+/// canonical name, see <see cref="WorkflowNamespaces"/>). Inputs, event data and callback results travel as JSON text, as
+/// they are stored; the client's typed errors travel as themselves.
 /// </summary>
 [Alias("Baton.IWorkflowClientGrain")]
-public interface IWorkflowClientGrain : IGrainWithIntegerKey
+public interface IWorkflowClientGrain : IGrainWithStringKey
 {
     /// <summary>See <see cref="IWorkflowClient.StartAsync"/>.</summary>
     /// <param name="workflowName">The registered workflow name.</param>

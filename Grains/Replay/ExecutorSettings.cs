@@ -5,6 +5,9 @@ namespace Baton.Grains.Replay;
 /// <param name="CallbackTokens">Signs callback tokens; null where callbacks are not available.</param>
 public sealed record ExecutorSettings(long MaxPayloadBytes, CallbackTokens? CallbackTokens)
 {
+    /// <summary>Which workflows each namespace runs; null where every registered workflow runs everywhere.</summary>
+    internal Registry.NamespaceCatalog? Namespaces { get; init; }
+
     /// <summary>The default limit and no callback signer.</summary>
     public static ExecutorSettings Default { get; } = new(PayloadLimit.DefaultMaxBytes, null);
 }

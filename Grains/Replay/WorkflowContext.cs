@@ -13,6 +13,8 @@ internal sealed class WorkflowContext(WorkflowExecutor executor, ILogger logger)
 
     public string InstanceId => executor.InstanceId;
 
+    public string Namespace => executor.Namespace;
+
     public string WorkflowName => executor.WorkflowName;
 
     public DateTime CurrentUtcDateTime => executor.CurrentUtcDateTime;

@@ -48,7 +48,7 @@ public sealed class WorkflowExecutor
     private int _guidCounter;
 
     /// <summary>Creates an executor for a new or loaded instance; call <see cref="Replay"/> or <see cref="RunTurnAsync"/> next.</summary>
-    /// <param name="instanceId">The instance id.</param>
+    /// <param name="instanceKey">The instance's key: its id, qualified by its namespace unless that is the default one.</param>
     /// <param name="workflow">The instance's workflow registration (the version it runs).</param>
     /// <param name="registry">The registry, to check activity and child workflow names.</param>
     /// <param name="logger">The logger behind the workflow's replay-safe logger.</param>
@@ -59,17 +59,25 @@ public sealed class WorkflowExecutor
     // Made when the workflow declares its first update, or one is found in its history.
     private WorkflowUpdates? _updates;
 
-    public WorkflowExecutor(string instanceId, WorkflowRegistration workflow, WorkflowRegistry registry, ILogger logger, ExecutorSettings? settings = null)
+    public WorkflowExecutor(string instanceKey, WorkflowRegistration workflow, WorkflowRegistry registry, ILogger logger, ExecutorSettings? settings = null)
     {
-        InstanceId = instanceId;
+        Key = instanceKey;
+        InstanceId = WorkflowNamespaces.LocalId(instanceKey);
+        Namespace = WorkflowNamespaces.NamespaceOf(instanceKey);
         _workflow = workflow;
         _registry = registry;
         _settings = settings ?? ExecutorSettings.Default;
         _context = new WorkflowContext(this, new ReplaySafeLogger(logger, () => _replaying));
     }
 
-    /// <summary>The instance id.</summary>
+    /// <summary>The instance id within its namespace: what the workflow, its children and its clients know it by.</summary>
     public string InstanceId { get; }
+
+    /// <summary>The instance's namespace. Every id the workflow names (children, events, entities) is in it.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The key the instance is stored and addressed under (see <see cref="WorkflowNamespaces"/>).</summary>
+    public string Key { get; }
 
     /// <summary>The workflow's registered name.</summary>
     public string WorkflowName => _workflow.Name;
@@ -410,9 +418,9 @@ public sealed class WorkflowExecutor
         var tokens = _settings.CallbackTokens ?? throw new InvalidOperationException("Callbacks need a host that signs tokens; this executor has no CallbackTokens.");
         var stepId = _nextStepId++;
         var now = CurrentUtcDateTime;
-        var tokenId = DeterministicGuid.Create($"{InstanceId}/callback/{stepId}/{_started?.Timestamp.Ticks}").ToString("N");
+        var tokenId = DeterministicGuid.Create($"{Key}/callback/{stepId}/{_started?.Timestamp.Ticks}").ToString("N");
         var created = new CallbackCreated(stepId, name, tokenId, options?.Timeout is { } t ? now + t : null, options?.HeartbeatTimeout) { Timestamp = now };
-        var token = tokens.Issue(InstanceId, stepId, tokenId);
+        var token = tokens.Issue(Key, stepId, tokenId);
         if (!Record(stepId, r => r is CallbackCreated c && c.Name == name, $"a callback '{name}'", () => created))
         {
             return new WorkflowCallback<T>(token, Task.FromException<T>(_divergence!));
@@ -441,7 +449,7 @@ public sealed class WorkflowExecutor
         string inputJson;
         try
         {
-            child = _registry.GetWorkflow(workflowName);
+            child = GetWorkflow(workflowName);
             inputJson = BatonJson.Serialize(input)!;
             child.ValidateInput(inputJson);
             PayloadLimit.Check(inputJson, MaxPayloadBytes, $"the input of child workflow '{workflowName}'");
@@ -480,7 +488,7 @@ public sealed class WorkflowExecutor
         InstanceIds.Validate(instanceId);
         EventNames.Validate(eventName);
         PayloadLimit.Check(data, MaxPayloadBytes, $"the data of event '{eventName}'");
-        var created = startsWorkflow is null ? null : _registry.GetWorkflow(startsWorkflow);
+        var created = startsWorkflow is null ? null : GetWorkflow(startsWorkflow);
 
         var stepId = _nextStepId++;
         if (!Record(stepId, r => r is EventSent sent && sent.InstanceId == instanceId && sent.Name == eventName, $"an event '{eventName}' sent to '{instanceId}'",
@@ -496,6 +504,10 @@ public sealed class WorkflowExecutor
 
         _outgoing.Add(new OutgoingMessage(instanceId, new EventRaised(eventName, data)));
     }
+
+    /// <summary>The newest version of a workflow this instance's namespace runs.</summary>
+    private WorkflowRegistration GetWorkflow(string name) =>
+        _settings.Namespaces is { } namespaces ? namespaces.GetWorkflow(Namespace, name) : _registry.GetWorkflow(name);
 
     internal void RequestContinueAsNew(object? input, bool preserveUnprocessedEvents)
     {
@@ -567,7 +579,7 @@ public sealed class WorkflowExecutor
     }
 
     internal Guid NewGuid() =>
-        DeterministicGuid.Create($"{InstanceId}/{CurrentUtcDateTime.Ticks}/{_guidCounter++}");
+        DeterministicGuid.Create($"{Key}/{CurrentUtcDateTime.Ticks}/{_guidCounter++}");
 
     /// <summary>Cancels a pending call the workflow no longer needs; its rows are removed by the turn's commit.</summary>
     private void CancelStep(int stepId, CancellationToken token)

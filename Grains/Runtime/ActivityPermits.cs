@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Baton.Grains.Logging;
+using Baton.Grains.Registry;
 using Baton.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -7,11 +8,11 @@ namespace Baton.Grains.Runtime;
 
 /// <summary>
 /// This silo's side of the cluster-wide activity limits (<see cref="BatonOptions.ActivityLimits"/>,
-/// <see cref="BatonOptions.QueueLimits"/>): before a limited work item runs, it takes a permit from the limiter grain of
+/// <see cref="BatonOptions.QueueLimits"/>, and each namespace's own): before a limited work item runs, it takes a permit from the limiter grain of
 /// its activity and of its queue, waits for the start time the rate gives it, and gives the permits back when the run
 /// ends. It renews every permit and waiting request it holds, so that they lapse only if this silo dies.
 /// </summary>
-internal sealed class ActivityPermits(BatonOptions options, IGrainFactory grains, TimeProvider time, ILogger logger)
+internal sealed class ActivityPermits(NamespaceCatalog namespaces, IGrainFactory grains, TimeProvider time, ILogger logger)
 {
     /// <summary>How long one call to a limiter may wait for a permit before it is asked again.</summary>
     private static readonly TimeSpan CallWait = TimeSpan.FromSeconds(10);
@@ -19,13 +20,13 @@ internal sealed class ActivityPermits(BatonOptions options, IGrainFactory grains
     /// <summary>How long to pause before asking again when a limiter could not be reached (its silo is going).</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
 
+    private readonly bool _anyLimits = namespaces.HasLimits;
+
     // Per limiter key: the permits and requests held there, with their start times (MinValue while waiting).
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, DateTime>> _held = new(StringComparer.Ordinal);
 
     /// <summary>Whether the item is under any limit.</summary>
-    public bool Apply(WorkItem item) =>
-        (options.ActivityLimits.Count > 0 && options.ActivityLimits.ContainsKey(item.Name))
-        || (options.QueueLimits.Count > 0 && options.QueueLimits.ContainsKey(item.Queue));
+    public bool Apply(WorkItem item) => _anyLimits && Limits(item).Any();
 
     /// <summary>Takes the item's permits (its activity's, then its queue's) and waits until it may start.</summary>
     /// <returns>The permits, to give back with <see cref="Release"/> when the run ends.</returns>
@@ -169,16 +170,6 @@ internal sealed class ActivityPermits(BatonOptions options, IGrainFactory grains
         }
     }
 
-    private IEnumerable<(string Key, ActivityLimit Limit)> Limits(WorkItem item)
-    {
-        if (options.ActivityLimits.TryGetValue(item.Name, out var activity))
-        {
-            yield return ($"activity/{item.Name.ToUpperInvariant()}", activity);
-        }
-
-        if (options.QueueLimits.TryGetValue(item.Queue, out var queue))
-        {
-            yield return ($"queue/{item.Queue.ToUpperInvariant()}", queue);
-        }
-    }
+    private IEnumerable<(string Key, ActivityLimit Limit)> Limits(WorkItem item) =>
+        namespaces.Limits(WorkflowNamespaces.NamespaceOf(item.InstanceId), item.Name, item.Queue);
 }

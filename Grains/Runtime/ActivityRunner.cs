@@ -28,7 +28,7 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>();
     private readonly ConcurrentDictionary<(string InstanceId, int StepId), CancellationTokenSource> _live = new();
     private readonly ConcurrentDictionary<(string InstanceId, int StepId), IReadOnlyList<(string Key, Guid Id)>> _permits = new();
-    private readonly ActivityPermits _limits = new(services.Options, grains, services.Time, loggerFactory.CreateLogger("Baton.Activities"));
+    private readonly ActivityPermits _limits = new(services.Namespaces, grains, services.Time, loggerFactory.CreateLogger("Baton.Activities"));
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _workers = new();
     private Task _poller = Task.CompletedTask;
@@ -179,7 +179,8 @@ internal sealed class ActivityRunner(IServiceProvider provider, InstanceServices
         var lastHeartbeat = services.Time.GetTimestamp();
         var context = new ActivityContext
         {
-            InstanceId = item.InstanceId,
+            InstanceId = WorkflowNamespaces.LocalId(item.InstanceId),
+            Namespace = WorkflowNamespaces.NamespaceOf(item.InstanceId),
             ActivityName = item.Name,
             StepId = item.StepId,
             Delivery = item.Delivery,

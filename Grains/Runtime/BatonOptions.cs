@@ -65,13 +65,24 @@ public sealed class BatonOptions
     /// <summary>Cluster-wide limits by activity queue, as <see cref="ActivityLimits"/>; an activity under both waits for both. Default: none.</summary>
     public IDictionary<string, ActivityLimit> QueueLimits { get; set; } = new Dictionary<string, ActivityLimit>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Namespaces (task hubs) beside <see cref="WorkflowNamespaces.Default"/>, by name (case-insensitive): each with its own
+    /// instances, workflows and limits on this store and cluster. Empty (the default): the default namespace only.
+    /// Configuration: <c>Baton:Namespaces:{name}:Workflows:0</c>, <c>…:ActivityLimits:{activity}:MaxConcurrent</c>, …
+    /// </summary>
+    public IDictionary<string, NamespaceOptions> Namespaces { get; set; } = new Dictionary<string, NamespaceOptions>(StringComparer.OrdinalIgnoreCase);
+
     internal void Validate()
     {
-        foreach (var (option, limits) in new[] { (nameof(ActivityLimits), ActivityLimits), (nameof(QueueLimits), QueueLimits) })
+        RequireLimits(nameof(ActivityLimits), ActivityLimits);
+        RequireLimits(nameof(QueueLimits), QueueLimits);
+        foreach (var (name, space) in Namespaces)
         {
-            Require(limits.All(l => !string.IsNullOrWhiteSpace(l.Key) && (l.Value.MaxConcurrent is not null || l.Value.PerSecond is not null)
-                    && l.Value.MaxConcurrent is null or >= 1 and <= 1_000_000 && l.Value.PerSecond is null or > 0 and <= 100_000),
-                option, "must give each name a MaxConcurrent (1 to 1,000,000), a PerSecond (above 0, at most 100,000) or both");
+            Require(WorkflowNamespaces.IsValid(name) && !string.Equals(name, WorkflowNamespaces.Default, StringComparison.OrdinalIgnoreCase), nameof(Namespaces),
+                $"must name each namespace with 1 to {WorkflowNamespaces.MaxLength} ASCII letters, digits and hyphens beginning with a letter, other than '{WorkflowNamespaces.Default}' ('{name}')");
+            Require(space.Workflows.All(w => !string.IsNullOrWhiteSpace(w)), $"Namespaces.{name}.Workflows", "must list non-empty names");
+            RequireLimits($"Namespaces.{name}.ActivityLimits", space.ActivityLimits);
+            RequireLimits($"Namespaces.{name}.QueueLimits", space.QueueLimits);
         }
 
         Require(StatusEventRetention > TimeSpan.Zero, nameof(StatusEventRetention), "must be positive");
@@ -96,6 +107,12 @@ public sealed class BatonOptions
             throw new InvalidOperationException($"BatonOptions.{option} {rule}.");
         }
     }
+
+    private static void RequireLimits(string option, IDictionary<string, ActivityLimit> limits) =>
+        Require(limits.All(l => !string.IsNullOrWhiteSpace(l.Key) && (l.Value.MaxConcurrent is not null || l.Value.PerSecond is not null)
+                && l.Value.MaxConcurrent is null or >= 1 and <= 1_000_000 && l.Value.PerSecond is null or > 0 and <= 100_000),
+            option, "must give each name a MaxConcurrent (1 to 1,000,000), a PerSecond (above 0, at most 100,000) or both");
+
 
     private static bool IsKey(string base64)
     {

@@ -17,6 +17,7 @@ internal sealed class BatonSiloLifecycle(
     ActivityRunner runner,
     InstanceRecovery recovery,
     SiloIdentity silo,
+    Registry.NamespaceCatalog namespaces,
     ILoggerFactory loggerFactory) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle)
@@ -28,6 +29,11 @@ internal sealed class BatonSiloLifecycle(
     private async Task OpenAsync(CancellationToken cancellationToken)
     {
         options.Value.Validate();
+        if (namespaces.UnknownWorkflows().ToList() is { Count: > 0 } unknown)
+        {
+            throw new InvalidOperationException($"BatonOptions.Namespaces lists workflows that are not registered: {string.Join(", ", unknown)}.");
+        }
+
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
 

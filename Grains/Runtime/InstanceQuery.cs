@@ -12,15 +12,16 @@ namespace Baton.Grains.Runtime;
 /// </summary>
 internal static class InstanceQuery
 {
-    public static async Task<string?> AnswerAsync(IWorkflowStore store, Registry.WorkflowRegistry registry, string instanceId, string queryName, CancellationToken cancellationToken)
+    /// <param name="instanceKey">The instance's key (see <see cref="WorkflowNamespaces"/>).</param>
+    public static async Task<string?> AnswerAsync(IWorkflowStore store, Registry.WorkflowRegistry registry, string instanceKey, string queryName, CancellationToken cancellationToken)
     {
-        InstanceIds.Validate(instanceId);
         ArgumentException.ThrowIfNullOrWhiteSpace(queryName);
-        var history = await ReadHistoryAsync(store, instanceId, cancellationToken).ConfigureAwait(false);
+        var instanceId = WorkflowNamespaces.LocalId(instanceKey);
+        var history = await ReadHistoryAsync(store, instanceKey, cancellationToken).ConfigureAwait(false);
         if (history is null)
         {
             // No history: no instance, or one created but not yet through its first turn, which has declared nothing yet.
-            _ = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
+            _ = await store.GetInstanceAsync(instanceKey, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
             throw new QueryNotFoundException(instanceId, queryName, "");
         }
 
@@ -31,7 +32,7 @@ internal static class InstanceQuery
             throw new QueryFailedException(instanceId, queryName, $"workflow '{started.Name}' version {started.Version} is not registered on this silo.");
         }
 
-        var executor = new WorkflowExecutor(instanceId, workflow, registry, NullLogger.Instance);
+        var executor = new WorkflowExecutor(instanceKey, workflow, registry, NullLogger.Instance);
         executor.Replay(history);
         if (executor.Divergence is { } divergence)
         {

@@ -14,13 +14,16 @@ internal sealed class InstanceServices(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     SiloIdentity silo,
-    CompletionNotifier notifier)
+    CompletionNotifier notifier,
+    NamespaceCatalog namespaces)
 {
     private ExecutorSettings? _executorSettings;
 
     public IWorkflowStore Store { get; } = store;
 
     public WorkflowRegistry Registry { get; } = registry;
+
+    public NamespaceCatalog Namespaces { get; } = namespaces;
 
     public BatonOptions Options { get; } = options.Value;
 
@@ -37,5 +40,5 @@ internal sealed class InstanceServices(
     public IReadOnlySet<string> LocalQueues { get; } = new HashSet<string>(options.Value.ActivityQueues, StringComparer.Ordinal);
 
     /// <summary>Signs callback tokens with the store's cluster secret; the store is open before any grain runs.</summary>
-    public ExecutorSettings ExecutorSettings => _executorSettings ??= new ExecutorSettings(Options.MaxPayloadBytes, new CallbackTokens(Store.ClusterSecret));
+    public ExecutorSettings ExecutorSettings => _executorSettings ??= new ExecutorSettings(Options.MaxPayloadBytes, new CallbackTokens(Store.ClusterSecret)) { Namespaces = Namespaces };
 }

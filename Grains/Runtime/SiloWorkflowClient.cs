@@ -8,11 +8,18 @@ using Baton.Grains.Telemetry;
 namespace Baton.Grains.Runtime;
 
 /// <summary>
-/// The <see cref="IWorkflowClient"/> of a process that hosts a silo: starts go to the instance's grain, reads go to the
-/// store, and messages (events, callbacks, operator requests) are written to the instance's inbox and then wake its grain.
+/// The <see cref="IWorkflowClient"/> of a process that hosts a silo, for one namespace: starts go to the instance's grain,
+/// reads go to the store, and messages (events, callbacks, operator requests) are written to the instance's inbox and then
+/// wake its grain. Callers name instances by their ids in the namespace; grains and the store know them by their keys.
 /// </summary>
-internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices services) : IWorkflowClient
+/// <param name="grains">The grain factory.</param>
+/// <param name="services">The silo's instance services.</param>
+/// <param name="namespaceName">The canonical name of a declared namespace.</param>
+internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices services, string namespaceName) : IWorkflowClient
 {
+    /// <summary>The namespace listings are confined to; null while the default namespace is the only one, so that its queries pay for no filter.</summary>
+    private readonly string? _listingScope = services.Namespaces.Names.Count == 1 ? null : namespaceName;
+
     private long MaxPayloadBytes => services.Options.MaxPayloadBytes;
 
     /// <summary>How long one wait at the instance's grain is held: well under Orleans' 30-second response timeout.</summary>
@@ -29,11 +36,12 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     public async Task<string> StartAsync(string workflowName, object? input = null, StartWorkflowOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
-        var workflow = services.Registry.GetWorkflow(workflowName);
+        var workflow = services.Namespaces.GetWorkflow(namespaceName, workflowName);
         var instanceId = options?.InstanceId ?? InstanceIds.New();
         using var span = Instruments.StartClientSpan("start", instanceId);
         span?.SetTag("baton.workflow", workflowName);
         InstanceIds.Validate(instanceId);
+        var key = Key(instanceId);
         var inputJson = BatonJson.Serialize(input);
         workflow.ValidateInput(inputJson);
         PayloadLimit.Check(inputJson, MaxPayloadBytes, $"the input of workflow '{workflowName}'");
@@ -42,7 +50,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         var policy = options?.IfExists ?? InstanceIdReusePolicy.RecreateIfFinished;
         for (var attempt = 0; ; attempt++)
         {
-            if (await grains.GetGrain<IWorkflowGrain>(instanceId).StartAsync(command).WaitAsync(cancellationToken).ConfigureAwait(false)
+            if (await grains.GetGrain<IWorkflowGrain>(key).StartAsync(command).WaitAsync(cancellationToken).ConfigureAwait(false)
                 || policy == InstanceIdReusePolicy.ReturnExisting)
             {
                 return instanceId;
@@ -55,12 +63,12 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
             // The id is taken: a finished instance gives way to this start, in one write that checks it is still finished.
             var now = services.Time.GetUtcNow().UtcDateTime;
-            var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, inputJson, null, null) { Version = workflow.Version };
+            var row = new InstanceRow(key, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, inputJson, null, null) { Version = workflow.Version };
             var outcome = await services.Store.RecreateAsync(row, new WorkflowStarted(workflow.Name, inputJson, workflow.Version) { Timestamp = now }, cancellationToken)
                 .ConfigureAwait(false);
             if (outcome.Sent)
             {
-                await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
+                await grains.WakeInstanceAsync(key, services.Logger).ConfigureAwait(false);
                 return instanceId;
             }
 
@@ -76,18 +84,22 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     public async Task<WorkflowStatus?> GetStatusAsync(string instanceId, bool includeHistory = false, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
-        var row = await services.Store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var key = Key(instanceId);
+        var row = await services.Store.GetInstanceAsync(key, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return null;
         }
 
-        var history = includeHistory ? await services.Store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false) : null;
+        var history = includeHistory ? await services.Store.GetHistoryAsync(key, cancellationToken).ConfigureAwait(false) : null;
         return row.ToStatus(history);
     }
 
-    public Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default) =>
-        InstanceQuery.AnswerAsync(services.Store, services.Registry, instanceId, queryName, cancellationToken);
+    public Task<string?> QueryAsync(string instanceId, string queryName, CancellationToken cancellationToken = default)
+    {
+        InstanceIds.Validate(instanceId);
+        return InstanceQuery.AnswerAsync(services.Store, services.Registry, Key(instanceId), queryName, cancellationToken);
+    }
 
     public async Task<string?> UpdateAsync(string instanceId, string updateName, object? input = null, UpdateOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -102,7 +114,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
             UpdateOutcome outcome;
             try
             {
-                outcome = await grains.GetGrain<IWorkflowGrain>(instanceId).UpdateAsync(request, GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
+                outcome = await grains.GetGrain<IWorkflowGrain>(Key(instanceId)).UpdateAsync(request, GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (ex is not (BatonException or OperationCanceledException) && ++failures < MaxUpdateRetries)
@@ -135,8 +147,8 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         }
 
         // One more than asked for tells whether another page follows.
-        var rows = await services.Store.GetHistoryAfterAsync(instanceId, after, pageSize + 1, cancellationToken).ConfigureAwait(false);
-        if (rows.Count == 0 && await services.Store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
+        var rows = await services.Store.GetHistoryAfterAsync(Key(instanceId), after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0 && await services.Store.GetInstanceAsync(Key(instanceId), cancellationToken).ConfigureAwait(false) is null)
         {
             throw new InstanceNotFoundException(instanceId);
         }
@@ -160,7 +172,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
             while (true)
             {
                 // Register before reading, so that a finish between the read and the wait still wakes us.
-                var signal = services.Notifier.NextSignal(instanceId);
+                var signal = services.Notifier.NextSignal(Key(instanceId));
                 var status = await GetStatusAsync(instanceId, false, deadline.Token).ConfigureAwait(false)
                     ?? throw new InstanceNotFoundException(instanceId);
                 if (status.RuntimeStatus.IsTerminal())
@@ -170,9 +182,9 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
                 // The finish signals waiters on the silo where the instance's grain is active: here, the signal is enough (a
                 // deactivation signals too, to look again); elsewhere, the wait is held at the grain.
-                await Task.WhenAny(signal, services.Notifier.IsActiveHere(instanceId)
+                await Task.WhenAny(signal, services.Notifier.IsActiveHere(Key(instanceId))
                     ? Task.Delay(GrainWait, services.Time, deadline.Token)
-                    : WaitAtGrainAsync(instanceId, deadline.Token)).ConfigureAwait(false);
+                    : WaitAtGrainAsync(Key(instanceId), deadline.Token)).ConfigureAwait(false);
                 deadline.Token.ThrowIfCancellationRequested();
             }
         }
@@ -182,11 +194,11 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         }
     }
 
-    private async Task WaitAtGrainAsync(string instanceId, CancellationToken cancellationToken)
+    private async Task WaitAtGrainAsync(string instanceKey, CancellationToken cancellationToken)
     {
         try
         {
-            await grains.GetGrain<IWorkflowGrain>(instanceId).WaitUntilFinishedAsync(GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await grains.GetGrain<IWorkflowGrain>(instanceKey).WaitUntilFinishedAsync(GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -204,14 +216,14 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         }
 
         CheckFilters(query.Name, query.InstanceIdPrefix, query.CustomStatus);
-        return await services.Store.ListAsync(query, cancellationToken).ConfigureAwait(false);
+        return await services.Store.ListAsync(query with { Namespace = _listingScope }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyDictionary<WorkflowRuntimeStatus, long>> CountByStatusAsync(WorkflowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckFilters(query.Name, query.InstanceIdPrefix, query.CustomStatus);
-        return await services.Store.CountByStatusAsync(query, cancellationToken).ConfigureAwait(false);
+        return await services.Store.CountByStatusAsync(query with { Namespace = _listingScope }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task RaiseEventAsync(string instanceId, string eventName, object? data = null, CancellationToken cancellationToken = default)
@@ -258,7 +270,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     {
         using var span = Instruments.StartClientSpan("restart", instanceId);
         var status = await GetStatusAsync(instanceId, false, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
-        var workflow = services.Registry.GetWorkflow(status.Name);
+        var workflow = services.Namespaces.GetWorkflow(namespaceName, status.Name);
         if (newInstanceId)
         {
             return await StartAsync(status.Name, BatonJson.Deserialize<object>(status.Input), null, cancellationToken).ConfigureAwait(false);
@@ -270,11 +282,11 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         }
 
         var now = services.Time.GetUtcNow().UtcDateTime;
-        var row = new InstanceRow(instanceId, workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, status.Input, null, null) { Version = workflow.Version };
+        var row = new InstanceRow(Key(instanceId), workflow.Name, WorkflowRuntimeStatus.Pending, now, now, null, status.Input, null, null) { Version = workflow.Version };
         var outcome = await services.Store.RecreateAsync(row, new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
             .ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "restart under the same id", "only a finished instance can be restarted under its own id");
-        await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
+        await grains.WakeInstanceAsync(Key(instanceId), services.Logger).ConfigureAwait(false);
         return instanceId;
     }
 
@@ -282,7 +294,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     {
         InstanceIds.Validate(instanceId);
         using var span = Instruments.StartClientSpan("purge", instanceId);
-        var outcome = await services.Store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var outcome = await services.Store.PurgeAsync(Key(instanceId), cancellationToken).ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "purge", "only a finished instance can be purged");
     }
 
@@ -295,7 +307,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
             throw new ArgumentException($"Only finished instances can be purged; the query names {string.Join(", ", notFinished)}.", nameof(query));
         }
 
-        var filter = new PurgeFilter(query, statuses);
+        var filter = new PurgeFilter(query with { Namespace = _listingScope }, statuses);
         var total = 0;
         int deleted;
         do
@@ -314,29 +326,34 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     {
         InstanceIds.Validate(instanceId);
         using var span = Instruments.StartClientSpan(operation, instanceId);
-        var outcome = await services.Store.SendAsync(instanceId, message, allowed, services.Time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+        var key = Key(instanceId);
+        var outcome = await services.Store.SendAsync(key, message, allowed, services.Time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
         if (outcome is { Found: true, Sent: false } && alreadyThere?.Invoke(outcome.Status) == true)
         {
             return;
         }
 
         ThrowUnlessDone(instanceId, outcome, operation, rule);
-        await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
+        await grains.WakeInstanceAsync(key, services.Logger).ConfigureAwait(false);
     }
 
+    /// <summary>A callback's token names its instance by key, signed: whoever holds the token settles it, from any namespace.</summary>
     private async Task SendToCallbackAsync(string token, Func<int, HistoryEvent> message, bool usesUp, CancellationToken cancellationToken)
     {
-        var (instanceId, stepId, tokenId) = services.ExecutorSettings.CallbackTokens!.Verify(token);
-        using var span = Instruments.StartClientSpan(usesUp ? "settle callback" : "callback heartbeat", instanceId);
-        var outcome = await services.Store.SendToCallbackAsync(tokenId, instanceId, message(stepId), usesUp, services.Time.GetUtcNow().UtcDateTime, cancellationToken)
+        var (key, stepId, tokenId) = services.ExecutorSettings.CallbackTokens!.Verify(token);
+        using var span = Instruments.StartClientSpan(usesUp ? "settle callback" : "callback heartbeat", key);
+        var outcome = await services.Store.SendToCallbackAsync(tokenId, key, message(stepId), usesUp, services.Time.GetUtcNow().UtcDateTime, cancellationToken)
             .ConfigureAwait(false);
         if (outcome == CallbackOutcome.NotPending)
         {
-            throw new CallbackNotPendingException(instanceId);
+            throw new CallbackNotPendingException(WorkflowNamespaces.LocalId(key));
         }
 
-        await grains.WakeInstanceAsync(instanceId, services.Logger).ConfigureAwait(false);
+        await grains.WakeInstanceAsync(key, services.Logger).ConfigureAwait(false);
     }
+
+    /// <summary>The key of an instance of this namespace.</summary>
+    private string Key(string instanceId) => WorkflowNamespaces.Qualify(namespaceName, instanceId);
 
     /// <summary>Filters are matched in the store's indexes; text of a size no name, id or status reaches is refused before a query runs.</summary>
     private static void CheckFilters(string? name, string? instanceIdPrefix, string? customStatus)

@@ -263,11 +263,11 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
                 LocalQueues = services.LocalQueues,
                 NewTimers = result.NewWork.OfType<TimerWork>().ToArray(),
                 NewCallbacks = result.NewWork.OfType<CallbackWork>().ToArray(),
-                NewChildren = result.NewWork.OfType<ChildWork>().ToArray(),
+                NewChildren = Addressed(executor, result.NewWork.OfType<ChildWork>()),
                 HistoryReset = result.HistoryReset,
                 ClosedSteps = result.ClosedSteps,
                 CloseAll = result.CloseAll,
-                Outgoing = result.Outgoing,
+                Outgoing = Addressed(executor, result.Outgoing),
                 CustomStatusChanged = result.CustomStatusChanged,
                 CustomStatus = result.CustomStatus,
                 StatusReason = result.StatusReason,
@@ -313,6 +313,18 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         batch.ForEach(i => i.Done.TrySetResult());
         Record(span, activation?.Executor?.WorkflowName ?? newRow?.Name, turn, commit, began);
     }
+
+    /// <summary>The children a turn starts, under their keys: the executor names them by their ids in its namespace.</summary>
+    private static ChildWork[] Addressed(WorkflowExecutor executor, IEnumerable<ChildWork> children) =>
+        WorkflowNamespaces.IsDefault(executor.Namespace)
+            ? children.ToArray()
+            : children.Select(c => c with { InstanceId = WorkflowNamespaces.Qualify(executor.Namespace, c.InstanceId) }).ToArray();
+
+    /// <summary>The messages a turn sends, to their receivers' keys.</summary>
+    private static IReadOnlyList<OutgoingMessage> Addressed(WorkflowExecutor executor, IReadOnlyList<OutgoingMessage> messages) =>
+        WorkflowNamespaces.IsDefault(executor.Namespace) || messages.Count == 0
+            ? messages
+            : messages.Select(m => m with { InstanceId = WorkflowNamespaces.Qualify(executor.Namespace, m.InstanceId) }).ToArray();
 
     /// <summary>
     /// The turn's span: a child of the call that brought its first input, linked to the calls that brought the others (a

@@ -32,9 +32,10 @@ internal sealed record InstanceRow(
     /// <summary>The silo that made the last commit, while the instance is unfinished and held by a silo; null otherwise.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>The status its clients see: the instance named by its id in its namespace.</summary>
     public WorkflowStatus ToStatus(IReadOnlyList<HistoryEvent>? history) => new()
     {
-        InstanceId = InstanceId,
+        InstanceId = WorkflowNamespaces.LocalId(InstanceId),
         Name = Name,
         Version = Version,
         ParentInstanceId = ParentInstanceId,

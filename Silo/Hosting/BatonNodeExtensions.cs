@@ -131,6 +131,7 @@ public static class BatonNodeExtensions
         services.AddSingleton(baton.Registry);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<BatonOptions>().Bind(configuration.GetSection("Baton"));
+        services.TryAddSingleton<Baton.Grains.Registry.NamespaceCatalog>(); // the namespaces, as the silos declare them, for the catalog and the dashboard
         baton.AddPostgresWorkflowStore(store => postgres.Bind(store));
         services.AddHostedService<StoreInitializer>();
         return baton.AddSampleWorkflows();

@@ -45,7 +45,9 @@ public static class BatonSiloBuilderExtensions
             services.TryAddSingleton<ActivityRunner>();
             services.TryAddSingleton<InstanceRecovery>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BatonSiloLifecycle>();
-            services.TryAddSingleton<IWorkflowClient, SiloWorkflowClient>();
+            services.TryAddSingleton<NamespaceCatalog>();
+            services.TryAddSingleton<IWorkflowClientFactory, SiloWorkflowClients>();
+            services.TryAddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<IWorkflowClientFactory>().ForNamespace(null));
             // Each silo publishes the queues it serves in Orleans' silo metadata, for IActivityQueues on every silo. The
             // metadata is fixed when the silo starts; the dictionary is filled below, from the options as configured here.
             silo.UseSiloMetadata(builder.SiloMetadata);

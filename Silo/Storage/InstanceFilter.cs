@@ -17,9 +17,23 @@ internal sealed class InstanceFilter
     private readonly List<string> _clauses = new();
     private readonly List<(string Name, object? Value)> _parameters = new();
 
-    public static InstanceFilter For(Dialect dialect, string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? createdFrom, DateTime? createdTo, string? idPrefix)
+    /// <summary>The instances of one namespace that the filters match.</summary>
+    /// <param name="namespaceName">
+    /// The canonical namespace: the default one holds the keys without '/', another those that begin with its prefix; null
+    /// where no other namespace is declared, so that the default one's queries pay for no filter.
+    /// </param>
+    public static InstanceFilter For(Dialect dialect, string? namespaceName, string? name, IReadOnlyCollection<WorkflowRuntimeStatus>? statuses, DateTime? createdFrom, DateTime? createdTo, string? idPrefix)
     {
         var filter = new InstanceFilter();
+        if (namespaceName is not null && WorkflowNamespaces.IsDefault(namespaceName))
+        {
+            filter.Add(dialect == Dialect.Postgres ? "strpos(instance_id, '/') = 0" : "instr(instance_id, '/') = 0");
+        }
+        else if (namespaceName is not null)
+        {
+            idPrefix = WorkflowNamespaces.KeyPrefix(namespaceName) + idPrefix;
+        }
+
         if (name is not null)
         {
             filter.Add("name = $name", ("$name", name));
@@ -60,7 +74,7 @@ internal sealed class InstanceFilter
 
     /// <summary>The filters of a listing query (every one but paging), as listing and counting share them.</summary>
     public static InstanceFilter For(Dialect dialect, WorkflowQuery query) =>
-        For(dialect, query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).Version(query.Version).CustomStatus(query.CustomStatus);
+        For(dialect, query.Namespace, query.Name, query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix).Version(query.Version).CustomStatus(query.CustomStatus);
 
     public InstanceFilter Version(int? version)
     {

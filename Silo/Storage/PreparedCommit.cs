@@ -15,6 +15,7 @@ internal sealed class PreparedCommit
     private PreparedCommit(InstanceCommit commit, PayloadOffloader offloader)
     {
         var id = commit.InstanceId;
+        var parentId = WorkflowNamespaces.LocalId(id); // A child knows its parent by its id in their namespace.
         Commit = commit;
         Events = commit.NewEvents.Select(e => Serialize(offloader, e, id)).ToArray();
         TimerBodies = commit.NewTimers.Select(t => JsonSerializer.Serialize<HistoryEvent>(new TimerFired(t.StepId), BatonJson.Options)).ToArray();
@@ -25,9 +26,9 @@ internal sealed class PreparedCommit
         Children = commit.NewChildren.Select(c => new PreparedChild(
             c,
             offloader.Offload(c.Input, c.InstanceId, Payloads),
-            Serialize(offloader, new WorkflowStarted(c.Name, c.Input, c.Version, 0, c.Detached ? null : new ParentInstance(id, c.StepId)) { Timestamp = commit.Now }, c.InstanceId),
-            c.Detached ? null : Serialize(offloader, new ChildWorkflowFailed(c.StepId, FailureDetails.FromException(new InstanceAlreadyExistsException(c.InstanceId))) { Timestamp = commit.Now }, id),
-            c.Detached ? null : id))
+            Serialize(offloader, new WorkflowStarted(c.Name, c.Input, c.Version, 0, c.Detached ? null : new ParentInstance(parentId, c.StepId)) { Timestamp = commit.Now }, c.InstanceId),
+            c.Detached ? null : Serialize(offloader, new ChildWorkflowFailed(c.StepId, FailureDetails.FromException(new InstanceAlreadyExistsException(WorkflowNamespaces.LocalId(c.InstanceId)))) { Timestamp = commit.Now }, id),
+            c.Detached ? null : parentId))
             .ToArray();
         Outgoing = commit.Outgoing.Select(m => (m.InstanceId, Serialize(offloader, m.Event with { Timestamp = commit.Now }, m.InstanceId))).ToArray();
     }

@@ -41,15 +41,22 @@ internal static class StoredRows
             Owner = Text(reader, 14),
         };
 
-    public static WorkflowStatusEvent StatusEvent(DbDataReader reader) =>
-        new(
+    /// <summary>A status event, naming its instance by its id and namespace rather than by its key.</summary>
+    public static WorkflowStatusEvent StatusEvent(DbDataReader reader)
+    {
+        var key = reader.GetString(1);
+        return new(
             reader.GetInt64(0),
-            reader.GetString(1),
+            WorkflowNamespaces.LocalId(key),
             reader.GetString(2),
             (WorkflowRuntimeStatus)reader.GetInt32(3),
             reader.IsDBNull(4) ? null : (WorkflowRuntimeStatus)reader.GetInt32(4),
             Time(reader, 5),
-            Text(reader, 6));
+            Text(reader, 6))
+        {
+            Namespace = WorkflowNamespaces.NamespaceOf(key),
+        };
+    }
 
     public static ReminderEntry Reminder(DbDataReader reader) =>
         new()

@@ -14,7 +14,7 @@ public sealed class EventsApiTests : IClassFixture<BatonApiFactory>
     public async Task Stream_FilteredByInstance_SeesEachTransitionInOrder()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var stream = await OpenAsync("/api/events?instanceId=sse-1", timeout.Token);
+        using var stream = await OpenAsync(_http, "/api/events?instanceId=sse-1", timeout.Token);
         await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/sse-1", Json("\"a\""));
         await _http.PostAsync($"{Prefix}/orchestrators/WaitsForGo/sse-other", Json("\"b\""));
         await WaitForStatusAsync(_http, "sse-1", s => s.GetProperty("runtimeStatus").GetString() == "Running");
@@ -36,7 +36,7 @@ public sealed class EventsApiTests : IClassFixture<BatonApiFactory>
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         long lastSeen;
-        using (var first = await OpenAsync("/api/events?name=SquareSum&runtimeStatus=Completed", timeout.Token))
+        using (var first = await OpenAsync(_http, "/api/events?name=SquareSum&runtimeStatus=Completed", timeout.Token))
         {
             await _http.PostAsync($"{Prefix}/orchestrators/SquareSum/sse-resume-1?timeout=20", Json("1"));
             lastSeen = (await ReadUntilAsync(first, e => e.Data.GetProperty("instanceId").GetString() == "sse-resume-1", timeout.Token))[^1].Id;
@@ -84,9 +84,9 @@ public sealed class EventsApiTests : IClassFixture<BatonApiFactory>
         await AssertProblemAsync(await _http.SendAsync(request), HttpStatusCode.BadRequest, "Last-Event-ID");
     }
 
-    private async Task<StreamReader> OpenAsync(string path, CancellationToken cancellationToken)
+    internal static async Task<StreamReader> OpenAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
-        var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
@@ -96,7 +96,7 @@ public sealed class EventsApiTests : IClassFixture<BatonApiFactory>
     }
 
     /// <summary>Reads server-sent status events until one matches <paramref name="last"/>; returns all read, in order.</summary>
-    private static async Task<List<(long Id, JsonElement Data)>> ReadUntilAsync(StreamReader reader, Func<(long Id, JsonElement Data), bool> last, CancellationToken cancellationToken)
+    internal static async Task<List<(long Id, JsonElement Data)>> ReadUntilAsync(StreamReader reader, Func<(long Id, JsonElement Data), bool> last, CancellationToken cancellationToken)
     {
         var events = new List<(long, JsonElement)>();
         while (await ReadFrameAsync(reader, cancellationToken) is { } frame)

@@ -39,13 +39,18 @@ public sealed class OpenApiDocumentTests(BatonApiFactory factory) : IClassFixtur
         var document = await _document.Value;
 
         Assert.Equal(
-            ["createdTimeFrom", "createdTimeTo", "customStatus", "instanceIdPrefix", "name", "orderBy", "runtimeStatus", "showInput", "top", "version", "x-ms-continuation-token"],
+            ["createdTimeFrom", "createdTimeTo", "customStatus", "instanceIdPrefix", "name", "orderBy", "runtimeStatus", "showInput", "taskHub", "top", "version", "x-ms-continuation-token"],
             Names(Operation(document, "/instances", "get")));
-        Assert.Equal(["createdTimeFrom", "createdTimeTo", "instanceIdPrefix", "name", "runtimeStatus"], Names(Operation(document, "/instances", "delete")));
+        Assert.Equal(["createdTimeFrom", "createdTimeTo", "instanceIdPrefix", "name", "runtimeStatus", "taskHub"], Names(Operation(document, "/instances", "delete")));
         Assert.Contains("customStatus", Names(Operation(document, "/counts", "get")));
         Assert.Contains("version", Names(Operation(document, "/counts", "get")));
-        Assert.Equal(["instanceId", "showHistory", "showInput", "waitSeconds"], Names(Operation(document, "/instances/{instanceId}", "get")));
-        Assert.Equal(["continuationToken", "instanceId", "top", "x-ms-continuation-token"], Names(Operation(document, "/instances/{instanceId}/history", "get")));
+        Assert.Equal(["instanceId", "showHistory", "showInput", "taskHub", "waitSeconds"], Names(Operation(document, "/instances/{instanceId}", "get")));
+        Assert.Equal(["continuationToken", "instanceId", "taskHub", "top", "x-ms-continuation-token"], Names(Operation(document, "/instances/{instanceId}/history", "get")));
+
+        // Every route that works in a namespace takes it; a callback's token names its instance, and needs none.
+        Assert.Contains("taskHub", Names(Path(document, "/api/events", "get")));
+        Assert.Contains("taskHub", Names(Path(document, "/api/schedules", "get")));
+        Assert.DoesNotContain("taskHub", Names(Operation(document, "/callbacks/{token}/complete", "post")));
 
         foreach (var start in new[] { Operation(document, "/orchestrators/{name}", "post"), Operation(document, "/orchestrators/{name}/{instanceId}", "post"), Path(document, "/api/workflows/SquareSum", "post") })
         {

@@ -45,6 +45,8 @@ public sealed class ClusterWorkflowClientTests(OrleansClientFixture fixture) : W
     protected override IWorkflowClient LongPollClient(TimeSpan interval) =>
         new ClusterWorkflowClient(fixture.Services.GetRequiredService<IClusterClient>(), new ClusterWorkflowClientOptions { LongPollInterval = interval });
 
+    protected override IWorkflowClient NamespaceClient(string space) => fixture.Services.GetRequiredService<IWorkflowClientFactory>().ForNamespace(space);
+
     [Fact]
     public void AddBatonClusterClient_RegistersTheClusterClient()
     {

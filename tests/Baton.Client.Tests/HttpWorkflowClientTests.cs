@@ -11,6 +11,8 @@ public sealed class HttpWorkflowClientTests(KestrelApiFactory server) : Workflow
 
     protected override IWorkflowClient LongPollClient(TimeSpan interval) => _server.Client(longPoll: interval);
 
+    protected override IWorkflowClient NamespaceClient(string space) => _server.Client(space: space);
+
     [Fact]
     public async Task AddBatonClient_FromDependencyInjection_SendsTheApiKey_AndRolesAreEnforced()
     {

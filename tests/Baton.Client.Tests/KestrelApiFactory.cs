@@ -28,8 +28,11 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
     public Uri Address => ClientOptions.BaseAddress;
 
     /// <summary>An HTTP workflow client with the operator key (or another <paramref name="apiKey"/>), on a plain socket connection.</summary>
-    public HttpWorkflowClient Client(string? apiKey = OperatorKey, TimeSpan? longPoll = null) =>
-        new(new HttpClient(), new BatonClientOptions { BaseAddress = Address, ApiKey = apiKey, LongPollInterval = longPoll ?? TimeSpan.FromSeconds(30) });
+    public HttpWorkflowClient Client(string? apiKey = OperatorKey, TimeSpan? longPoll = null, string? space = null) =>
+        new(new HttpClient(), new BatonClientOptions { BaseAddress = Address, ApiKey = apiKey, LongPollInterval = longPoll ?? TimeSpan.FromSeconds(30), Namespace = space });
+
+    /// <summary>The namespace the node declares beside the default one; the operator key opens every namespace.</summary>
+    public const string Tenant = "tenant";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -42,6 +45,8 @@ public sealed class KestrelApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Baton:Api:Access:ApiKeys:0:Role", "Reader");
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Hash", ApiKeyHash.Compute(OperatorKey));
         builder.UseSetting("Baton:Api:Access:ApiKeys:1:Role", "Operator");
+        builder.UseSetting("Baton:Api:Access:ApiKeys:1:Namespaces:0", "*");
+        builder.UseSetting($"Baton:Namespaces:{Tenant}:Workflows:0", nameof(Gate));
         builder.ConfigureTestServices(services => services.GetBatonBuilder().AddWorkflow<Gate>().AddWorkflow<Explodes>().AddWorkflow<Tally>().AddWorkflow<Cart>());
     }
 

@@ -14,6 +14,26 @@ public abstract class WorkflowClientContract
     /// <summary>A client of the same kind whose long waits are split into calls of <paramref name="interval"/>.</summary>
     protected abstract IWorkflowClient LongPollClient(TimeSpan interval);
 
+    /// <summary>A client of the same kind that works in namespace <paramref name="space"/>.</summary>
+    protected abstract IWorkflowClient NamespaceClient(string space);
+
+    [Fact]
+    public async Task ANamespaceClient_SeesOnlyItsNamespace_UnderTheSameIds_AndAnUndeclaredOneIsATypedError()
+    {
+        var tenant = NamespaceClient(KestrelApiFactory.Tenant);
+        var id = "ns-" + Guid.NewGuid().ToString("N");
+        await tenant.StartAsync(nameof(Gate), "tenant", new StartWorkflowOptions { InstanceId = id });
+        await Client.StartAsync(nameof(Gate), "default", new StartWorkflowOptions { InstanceId = id });
+        await tenant.RaiseEventAsync(id, "open", "t");
+        Assert.Equal("tenant:t", (await tenant.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30))).ReadOutput<string>());
+        Assert.Equal(WorkflowRuntimeStatus.Running, (await Client.GetStatusAsync(id))!.RuntimeStatus);
+        Assert.Contains(id, (await tenant.ListAsync(new WorkflowQuery { InstanceIdPrefix = "ns-" })).Items.Select(s => s.InstanceId));
+        await Client.TerminateAsync(id);
+
+        Assert.Equal(nameof(Tally), (await Assert.ThrowsAsync<WorkflowNotRegisteredException>(() => tenant.StartAsync(nameof(Tally), 1))).WorkflowName);
+        await Assert.ThrowsAsync<NamespaceNotFoundException>(() => NamespaceClient("undeclared").GetStatusAsync("x"));
+    }
+
     [Fact]
     public async Task TypedHandle_StartRaiseAndGetResult_UsesTheWorkflowsOwnTypes()
     {

@@ -72,8 +72,9 @@ public sealed class FailsFirstAttempt(ExecutionLog log) : Activity<string, int>
 {
     public override Task<int> RunAsync(ActivityContext context, string instanceId)
     {
-        var attempt = log.Count($"flaky/{instanceId}") + 1;
-        log.Record($"flaky/{instanceId}");
+        var key = $"flaky/{ExecutionLog.Scope(context)}{instanceId}";
+        var attempt = log.Count(key) + 1;
+        log.Record(key);
         return attempt == 1 ? throw new InvalidOperationException("the first attempt always fails") : Task.FromResult(attempt);
     }
 }
@@ -84,7 +85,7 @@ public sealed class CountedSquare(ExecutionLog log) : Activity<int, long>
     public override async Task<long> RunAsync(ActivityContext context, int value)
     {
         await Task.Delay(40, context.CancellationToken).ConfigureAwait(false);
-        log.Record($"{context.InstanceId}/{context.StepId}");
+        log.Record($"{ExecutionLog.Scope(context)}{context.InstanceId}/{context.StepId}");
         return (long)value * value;
     }
 }
@@ -157,6 +158,9 @@ public sealed class ExecutionLog(string path)
 
     /// <summary>When this process first recorded an execution (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
     public long FirstRecorded { get; private set; }
+
+    /// <summary>What a log line begins with for an instance's namespace: nothing for the default one, else "{namespace}:".</summary>
+    public static string Scope(ActivityContext context) => context.Namespace == WorkflowNamespaces.Default ? "" : context.Namespace + ":";
 
     public void Record(string line)
     {

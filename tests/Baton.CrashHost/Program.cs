@@ -14,7 +14,7 @@ using Orleans.Hosting;
 // --db runs a cluster of one on a SQLite file; --postgres joins the cluster of every silo on that schema (with a
 // gateway, for the test's client). --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
 // and take an event; --instances 0 starts nothing, for a silo that only serves. --schedule creates a schedule that starts
-// a CrashFanOut every second.
+// a CrashFanOut every second. --namespace NAME declares that namespace and starts the same instances (same ids) in it too.
 var log = Argument("--log");
 var instances = int.Parse(Argument("--instances"), System.Globalization.CultureInfo.InvariantCulture);
 var composite = args.Contains("--composite");
@@ -28,6 +28,10 @@ builder.UseOrleans(silo =>
             o.PollInterval = TimeSpan.FromMilliseconds(100);
             o.RecoveryInterval = TimeSpan.FromSeconds(1);
             o.MaxConcurrentActivities = 8;
+            if (args.Contains("--namespace"))
+            {
+                o.Namespaces[Argument("--namespace")] = new NamespaceOptions();
+            }
         })
         .AddCrashWorkflows(log);
     if (args.Contains("--postgres"))
@@ -47,28 +51,32 @@ builder.UseOrleans(silo =>
 using var host = builder.Build();
 await host.StartAsync();
 Console.WriteLine($"SILO {host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToParsableString()}");
-var client = host.Services.GetRequiredService<IWorkflowClient>();
-await Task.WhenAll(Enumerable.Range(0, instances).Select(async k =>
+IWorkflowClient[] clients = args.Contains("--namespace")
+    ? [host.Services.GetRequiredService<IWorkflowClient>(), host.Services.GetRequiredService<IWorkflowClientFactory>().ForNamespace(Argument("--namespace"))]
+    : [host.Services.GetRequiredService<IWorkflowClient>()];
+var client = clients[0];
+await Task.WhenAll(clients.SelectMany(target => Enumerable.Range(0, instances).Select(k => (target, k))).Select(async item =>
 {
+    var (target, k) = item;
     if (args.Contains("--entities"))
     {
-        await client.StartAsync(nameof(CrashTallyWorkflow), k, new StartWorkflowOptions { InstanceId = $"tally-{k:D3}" });
+        await target.StartAsync(nameof(CrashTallyWorkflow), k, new StartWorkflowOptions { InstanceId = $"tally-{k:D3}" });
     }
     else if (args.Contains("--updates"))
     {
         // Each ledger gets one deposit, not awaited: the kill comes while their handlers' activities run.
-        var id = await client.StartAsync(nameof(CrashLedger), 0, new StartWorkflowOptions { InstanceId = $"ledger-{k:D3}" });
-        _ = client.UpdateAsync(id, "deposit", 100 + k, new UpdateOptions { UpdateId = $"deposit-{k}" });
+        var id = await target.StartAsync(nameof(CrashLedger), 0, new StartWorkflowOptions { InstanceId = $"ledger-{k:D3}" });
+        _ = target.UpdateAsync(id, "deposit", 100 + k, new UpdateOptions { UpdateId = $"deposit-{k}" });
     }
     else if (composite)
     {
         // The event is raised at once, long before the workflow waits for it: it must be kept through the crash.
-        var id = await client.StartAsync(nameof(CrashComposite), k, new StartWorkflowOptions { InstanceId = $"composite-{k:D3}" });
-        await client.RaiseEventAsync(id, "go", k);
+        var id = await target.StartAsync(nameof(CrashComposite), k, new StartWorkflowOptions { InstanceId = $"composite-{k:D3}" });
+        await target.RaiseEventAsync(id, "go", k);
     }
     else
     {
-        await client.StartAsync(nameof(CrashFanOut), k, new StartWorkflowOptions { InstanceId = $"crash-{k:D3}" });
+        await target.StartAsync(nameof(CrashFanOut), k, new StartWorkflowOptions { InstanceId = $"crash-{k:D3}" });
     }
 }));
 if (args.Contains("--schedule"))

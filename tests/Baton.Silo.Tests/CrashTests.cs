@@ -217,6 +217,53 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(1, 5 * workflows), answers.Order());
     }
 
+    [Fact]
+    public async Task Namespaces_KilledMidFlight_FinishTheirOwnInstances_UnderTheSameIds_NeitherLostNorDoubled()
+    {
+        const int parents = 40; // in each of the two namespaces, under the same ids
+        const string tenant = "tenant";
+        var db = TestSilo.NewDatabasePath();
+        var log = Path.Combine(Path.GetDirectoryName(db)!, "executions.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        using (var child = StartCrashHost(db, log, parents, "--composite", "--namespace", tenant))
+        {
+            // Killed once every instance is started with its event (the host prints STARTED then) and retries have begun.
+            var started = false;
+            child.OutputDataReceived += (_, e) => started |= e.Data == "STARTED";
+            await WaitFor(() => Volatile.Read(ref started) && ExecutionLog.Read(log).Count(l => l.StartsWith($"flaky/{tenant}:", StringComparison.Ordinal)) >= 1,
+                child, TimeSpan.FromSeconds(90));
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+
+        Assert.True(CountFinished(db, $"{tenant}/composite-___") < parents, "Every parent in the namespace finished before the kill; the test proves nothing.");
+        await using var silo = await TestSilo.StartAsync(db, options: o => o.Namespaces[tenant] = new NamespaceOptions(), register: b => b.AddCrashWorkflows(log));
+        var clients = new[] { silo.Client, silo.Services.GetRequiredService<IWorkflowClientFactory>().ForNamespace(tenant) };
+        var executions = new Dictionary<string, int>();
+        foreach (var client in clients)
+        {
+            var scope = client == silo.Client ? "" : tenant + ":";
+            for (var k = 0; k < parents; k++)
+            {
+                var id = $"composite-{k:D3}";
+                var status = await client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60));
+                Assert.Equal(CrashComposite.Expected(k), status.ReadOutput<long>());
+                var history = (await client.GetStatusAsync(id, includeHistory: true))!.History!;
+                Assert.Single(history, e => e is ChildWorkflowScheduled);
+                Assert.Single(history, e => e is EventRaised);
+                var child = (await client.GetStatusAsync($"{id}:0", includeHistory: true))!;
+                Assert.Equal(id, child.ParentInstanceId);
+                AssertNoStepRecordedTwice(child);
+                executions = ExecutionLog.Read(log).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+                Assert.InRange(executions[$"flaky/{scope}{id}"], 2, 3);
+            }
+        }
+
+        Assert.Equal(2 * parents, CountFinished(db, "composite-___") + CountFinished(db, $"{tenant}/composite-___"));
+        Assert.All(executions.Where(e => !e.Key.StartsWith("flaky/", StringComparison.Ordinal)), e => Assert.True(e.Value <= 2, $"{e.Key} ran {e.Value} times."));
+        Assert.Equal(2 * parents * StepsPerInstance, executions.Keys.Count(k => !k.StartsWith("flaky/", StringComparison.Ordinal)));
+    }
+
     /// <summary>Records when the silo turns active: the moment it is ready, and recovery starts.</summary>
     private sealed class ActiveStageClock : ILifecycleParticipant<ISiloLifecycle>
     {

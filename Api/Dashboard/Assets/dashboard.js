@@ -40,8 +40,12 @@ class ApiError extends Error {
   constructor(status, problem) { super(problem?.detail || problem?.title || `HTTP ${status}`); this.status = status; this.problem = problem; }
 }
 
+// The namespace (task hub) the dashboard shows: every request names it, as the API's taskHub parameter.
+const space = () => sessionStorage.getItem("baton-namespace") || "default";
+const scoped = path => space() === "default" ? path : path + (path.includes("?") ? "&" : "?") + "taskHub=" + encodeURIComponent(space());
+
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: headers(options.headers || {}) });
+  const response = await fetch(scoped(path), { ...options, headers: headers(options.headers || {}) });
   const reading = !options.method || options.method === "GET";
   if (response.status === 401 || (response.status === 403 && reading)) { askForKey(response.status); throw new ApiError(response.status, null); }
   if (response.status === 403) throw new ApiError(403, { detail: "forbidden: this key may read but not act; an operator's key may" });
@@ -92,7 +96,7 @@ async function listen() {
   let after = null;
   for (;;) {
     try {
-      const response = await fetch("/api/events" + (after !== null ? `?after=${after}` : ""), { headers: headers({ Accept: "text/event-stream" }) });
+      const response = await fetch(scoped("/api/events" + (after !== null ? `?after=${after}` : "")), { headers: headers({ Accept: "text/event-stream" }) });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       live.textContent = "live"; live.classList.add("on");
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -482,7 +486,23 @@ async function route() {
   main.dataset.ready = path;
 }
 
+// A picker of the namespaces the caller may use, shown when there is more than one; a choice reloads every view and the stream.
+async function namespaces() {
+  try {
+    const { body } = await api("/api/dashboard/namespaces");
+    if (!Array.isArray(body) || body.length < 2) return;
+    if (!body.includes(space())) sessionStorage.removeItem("baton-namespace");
+    const select = h("select", { id: "namespace", "aria-label": "Namespace",
+      onchange: e => { sessionStorage.setItem("baton-namespace", e.target.value); location.reload(); } },
+      body.map(n => h("option", { value: n, selected: n === space(), text: n })));
+    document.getElementById("live").before(h("label", { class: "namespace" }, "Namespace ", select));
+  } catch (e) {
+    // Signing in shows the picker on the next load.
+  }
+}
+
 window.addEventListener("hashchange", () => { route(); main.focus(); });
+namespaces();
 route();
 listen();
 // The overview's charts move with time even when nothing changes.

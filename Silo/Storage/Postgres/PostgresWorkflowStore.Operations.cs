@@ -106,7 +106,7 @@ internal sealed partial class PostgresWorkflowStore
     public Task<int> PurgeAsync(PurgeFilter filter, int limit, CancellationToken cancellationToken)
     {
         var query = filter.Query;
-        var where = InstanceFilter.For(InstanceFilter.Dialect.Postgres, query.Name, filter.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix);
+        var where = InstanceFilter.For(InstanceFilter.Dialect.Postgres, query.Namespace, query.Name, filter.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix);
         var select = $"SELECT instance_id FROM instances {where.Where} LIMIT $limit FOR UPDATE SKIP LOCKED";
         return Writer.WriteAsync(w =>
         {

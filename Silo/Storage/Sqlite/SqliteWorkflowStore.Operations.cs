@@ -104,7 +104,7 @@ internal sealed partial class SqliteWorkflowStore
     public Task<int> PurgeAsync(PurgeFilter filter, int limit, CancellationToken cancellationToken)
     {
         var query = filter.Query;
-        var where = InstanceFilter.For(InstanceFilter.Dialect.Sqlite, query.Name, filter.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix);
+        var where = InstanceFilter.For(InstanceFilter.Dialect.Sqlite, query.Namespace, query.Name, filter.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix);
         var select = $"SELECT instance_id FROM instances {where.Where} LIMIT $limit";
         return Writer.WriteAsync(w =>
         {
@@ -130,17 +130,19 @@ internal sealed partial class SqliteWorkflowStore
             $"SELECT {InstanceColumns} FROM instances {filter.Where} {InstanceFilter.OrderBy(query.OldestFirst)} LIMIT $limit");
         var items = new List<WorkflowStatus>(query.PageSize);
         string? next = null;
+        string? lastKey = null;
         using var reader = statement.Query(filter.Values(query.PageSize + 1));
         while (reader.Read())
         {
             if (items.Count == query.PageSize)
             {
-                var last = items[^1];
-                next = ListContinuation.Create(last.CreatedAt.Ticks, last.InstanceId);
+                next = ListContinuation.Create(items[^1].CreatedAt.Ticks, lastKey!);
                 break;
             }
 
-            items.Add(ReadInstance(reader, connection).ToStatus(null));
+            var row = ReadInstance(reader, connection);
+            lastKey = row.InstanceId;
+            items.Add(row.ToStatus(null));
         }
 
         return Task.FromResult(new WorkflowPage(items, next));

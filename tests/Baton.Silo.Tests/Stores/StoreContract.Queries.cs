@@ -81,6 +81,35 @@ public abstract partial class StoreContract
     }
 
     [SkippableFact]
+    public async Task ListCountAndPurge_InANamespace_SeeOnlyItsKeys_AndNameInstancesByTheirIds()
+    {
+        var store = await OpenAsync();
+        foreach (var key in new[] { "ns-1", "ns-2", "blue/ns-1", "blue/ns-3", "bluer/ns-1" })
+        {
+            await store.CommitAsync(Create(key, null, "Flow", T0), default);
+            await store.CommitAsync(Turn(key, 1, 1, [new WorkflowCompleted(null)]) with { Status = WorkflowRuntimeStatus.Completed, CloseAll = true }, default);
+        }
+
+        string[] Ids(WorkflowPage page) => page.Items.Select(s => s.InstanceId).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["ns-1", "ns-3"], Ids(await store.ListAsync(new WorkflowQuery { Namespace = "blue" }, default)));
+        Assert.Equal(["ns-1", "ns-2"], Ids(await store.ListAsync(new WorkflowQuery { Namespace = WorkflowNamespaces.Default }, default)));
+        Assert.Equal(["ns-3"], Ids(await store.ListAsync(new WorkflowQuery { Namespace = "blue", InstanceIdPrefix = "ns-3" }, default)));
+        Assert.Equal(5, (await store.ListAsync(new WorkflowQuery(), default)).Items.Count); // unscoped, where only the default namespace exists
+
+        // Paging inside a namespace continues from its own last key.
+        var first = await store.ListAsync(new WorkflowQuery { Namespace = "blue", PageSize = 1 }, default);
+        var second = await store.ListAsync(new WorkflowQuery { Namespace = "blue", PageSize = 1, ContinuationToken = first.ContinuationToken }, default);
+        Assert.Equal(["ns-1", "ns-3"], first.Items.Concat(second.Items).Select(s => s.InstanceId).Order(StringComparer.Ordinal));
+        Assert.Null(second.ContinuationToken);
+
+        Assert.Equal(1L, (await store.CountByStatusAsync(new WorkflowQuery { Namespace = "bluer" }, default))[WorkflowRuntimeStatus.Completed]);
+        Assert.Equal(2L, (await store.CountByStatusAsync(new WorkflowQuery { Namespace = WorkflowNamespaces.Default }, default))[WorkflowRuntimeStatus.Completed]);
+        Assert.Equal(2, await store.PurgeAsync(new PurgeFilter(new PurgeQuery { Namespace = "blue" }, [WorkflowRuntimeStatus.Completed]), 100, default));
+        Assert.NotNull(await store.GetInstanceAsync("bluer/ns-1", default));
+        Assert.NotNull(await store.GetInstanceAsync("ns-1", default));
+    }
+
+    [SkippableFact]
     public async Task PurgeAndRecreate_TouchOnlyFinishedInstances()
     {
         var store = await OpenAsync();
