@@ -118,6 +118,8 @@ internal sealed class ActivityLimiterGrain(TimeProvider time) : Grain, IActivity
         return Task.CompletedTask;
     }
 
+    public Task<LimitUsage> GetUsageAsync() => Task.FromResult(new LimitUsage { Running = _permits.Count, Waiting = _waiters.Count });
+
     private bool HasRoom => _maxConcurrent is not { } max || _permits.Count < max;
 
     private PermitGrant Grant(Guid permitId)

@@ -97,6 +97,7 @@ public static class ApiServiceCollectionExtensions
         app.MapWorkflowCatalog();
         app.MapEvents();
         app.MapEntities();
+        app.MapLimits();
         app.MapDashboard();
         if (app.Configuration.GetValue($"Orleans:{BatonNodeExtensions.DashboardKey}", true) && !app.Configuration.GetValue(BatonNodeExtensions.FrontEndKey, false))
         {

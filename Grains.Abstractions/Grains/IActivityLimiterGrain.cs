@@ -30,6 +30,28 @@ public interface IActivityLimiterGrain : IGrainWithStringKey
     /// <returns>A task that completes once they are renewed.</returns>
     [Alias("Renew")]
     Task RenewAsync(Guid[] held, Guid[] waiting, DateTime latestStart);
+
+    /// <summary>
+    /// How many permits are out and how many requests wait, for operators (the dashboard, <c>GET /api/limits</c>). A read
+    /// activates an idle limiter, which then grants nothing for one lease, as every activation does.
+    /// </summary>
+    /// <returns>The counts now.</returns>
+    [Alias("GetUsage")]
+    Task<LimitUsage> GetUsageAsync();
+}
+
+/// <summary>What an <see cref="IActivityLimiterGrain"/> holds now.</summary>
+[GenerateSerializer]
+[Alias("Baton.LimitUsage")]
+public sealed class LimitUsage
+{
+    /// <summary>Permits out: executions running, or about to start at the time the rate gave them.</summary>
+    [Id(0)]
+    public int Running { get; init; }
+
+    /// <summary>Requests waiting in line for a permit.</summary>
+    [Id(1)]
+    public int Waiting { get; init; }
 }
 
 /// <summary>A request for a permit of an <see cref="IActivityLimiterGrain"/>.</summary>

@@ -76,23 +76,39 @@ public sealed class NamespaceCatalog
             yield break;
         }
 
-        // The default namespace keeps the limiter keys it had before namespaces existed.
-        var scope = WorkflowNamespaces.IsDefault(namespaceName) ? "" : WorkflowNamespaces.KeyPrefix(namespaceName);
         if (space.ActivityLimits.Count > 0 && space.ActivityLimits.TryGetValue(activity, out var byActivity))
         {
-            yield return ($"{scope}activity/{activity.ToUpperInvariant()}", byActivity);
+            yield return (LimiterKey(namespaceName, ActivityLimitKind.Activity, activity), byActivity);
         }
 
         if (space.QueueLimits.Count > 0 && space.QueueLimits.TryGetValue(queue, out var byQueue))
         {
-            yield return ($"{scope}queue/{queue.ToUpperInvariant()}", byQueue);
+            yield return (LimiterKey(namespaceName, ActivityLimitKind.Queue, queue), byQueue);
         }
     }
+
+    /// <summary>Every limit the namespace sets, with the limiter it is counted by.</summary>
+    internal IEnumerable<(ActivityLimitKind Kind, string Name, string Key, ActivityLimit Limit)> Limits(string namespaceName) =>
+        _spaces.TryGetValue(namespaceName, out var space)
+            ? space.ActivityLimits.Select(l => (ActivityLimitKind.Activity, l.Key, LimiterKey(namespaceName, ActivityLimitKind.Activity, l.Key), l.Value))
+                .Concat(space.QueueLimits.Select(l => (ActivityLimitKind.Queue, l.Key, LimiterKey(namespaceName, ActivityLimitKind.Queue, l.Key), l.Value)))
+            : [];
+
+    // The default namespace keeps the limiter keys it had before namespaces existed.
+    private static string LimiterKey(string namespaceName, ActivityLimitKind kind, string name) =>
+        $"{(WorkflowNamespaces.IsDefault(namespaceName) ? "" : WorkflowNamespaces.KeyPrefix(namespaceName))}{(kind == ActivityLimitKind.Activity ? "activity" : "queue")}/{name.ToUpperInvariant()}";
 
     /// <summary>Names a namespace lists that no registered workflow or entity has: a misconfiguration, refused at start.</summary>
     internal IEnumerable<string> UnknownWorkflows() =>
         _spaces.SelectMany(s => (s.Value.Workflows ?? []).Where(w => !_registry.Workflows.Any(r => string.Equals(r.Name, w, StringComparison.OrdinalIgnoreCase)
             || string.Equals(r.Name, EntityId.WorkflowNameOf(w), StringComparison.Ordinal))).Select(w => $"{s.Key}: {w}"));
+
+    /// <summary>What a limit holds to its concurrency and rate.</summary>
+    internal enum ActivityLimitKind
+    {
+        Activity,
+        Queue,
+    }
 
     private sealed record Space(FrozenSet<string>? Workflows, IDictionary<string, ActivityLimit> ActivityLimits, IDictionary<string, ActivityLimit> QueueLimits);
 }

@@ -173,6 +173,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         await page.WaitForSelectorAsync("#workflows");
 
         var row = await page.InnerTextAsync("#workflows tr:has-text('GreetingChain')");
+        Assert.Contains("gpu", await page.InnerTextAsync("#limits tr[data-limit='queue/gpu']"));
         Assert.Matches(@"100\.0%", row);
         Assert.Matches(@"\d+ ms|\d+\.\d s", row);
         await browser.FinishAsync(page, "workflows");
@@ -274,8 +275,12 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Browser browser)
         private IBrowser? _browser;
         private readonly Dictionary<IPage, List<string>> _errors = [];
 
-        // With a namespace beside the default one, for the picker's test; the other pages work in the default namespace.
-        public KestrelBatonApiFactory Node { get; } = new(new Dictionary<string, string> { ["Baton:Namespaces:lab:Workflows:0"] = "WaitsForGo" });
+        // With a namespace beside the default one, for the picker's test (the other pages work in the default namespace), and a limit to show.
+        public KestrelBatonApiFactory Node { get; } = new(new Dictionary<string, string>
+        {
+            ["Baton:Namespaces:lab:Workflows:0"] = "WaitsForGo",
+            ["Baton:QueueLimits:gpu:MaxConcurrent"] = "4",
+        });
 
         public static string? ChromiumPath =>
             Environment.GetEnvironmentVariable("BATON_CHROMIUM") is { Length: > 0 } path ? path

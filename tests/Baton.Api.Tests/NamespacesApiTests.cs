@@ -18,6 +18,8 @@ public sealed class NamespacedApiFactory : BatonApiFactory
         ["Baton:Namespaces:billing:Workflows:0"] = "SquareSum",
         ["Baton:Namespaces:billing:Workflows:1"] = "WaitsForGo",
         ["Baton:Namespaces:lab:Workflows:0"] = "SquareSum",
+        ["Baton:Namespaces:lab:ActivityLimits:Square:MaxConcurrent"] = "2",
+        ["Baton:QueueLimits:gpu:PerSecond"] = "5",
         ["Baton:Api:Access:ApiKeys:0:Name"] = "billing",
         ["Baton:Api:Access:ApiKeys:0:Hash"] = ApiKeyHash.Compute(BillingKey),
         ["Baton:Api:Access:ApiKeys:0:Role"] = "Operator",
@@ -99,6 +101,20 @@ public sealed class NamespacesApiTests(NamespacedApiFactory factory) : IClassFix
 
         var admin = WithKey(NamespacedApiFactory.AdminKey);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Prefix}/instances/sneak?taskHub=lab")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheLimitsRoute_ShowsEachNamespacesOwnLimits()
+    {
+        var http = WithKey(NamespacedApiFactory.AdminKey);
+        var lab = await (await http.GetAsync("/api/limits?taskHub=lab")).Content.ReadFromJsonAsync<JsonElement>();
+        var square = Assert.Single(lab.EnumerateArray());
+        Assert.Equal(("activity", "Square", 2, 0, 0), (square.GetProperty("kind").GetString(), square.GetProperty("name").GetString(),
+            square.GetProperty("maxConcurrent").GetInt32(), square.GetProperty("running").GetInt32(), square.GetProperty("waiting").GetInt32()));
+        var byDefault = Assert.Single((await (await http.GetAsync("/api/limits")).Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+        Assert.Equal(("queue", "gpu", 5.0), (byDefault.GetProperty("kind").GetString(), byDefault.GetProperty("name").GetString(), byDefault.GetProperty("perSecond").GetDouble()));
+        Assert.Empty((await (await http.GetAsync("/api/limits?taskHub=billing")).Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, (await WithKey(NamespacedApiFactory.BillingKey).GetAsync("/api/limits?taskHub=lab")).StatusCode);
     }
 
     [Fact]

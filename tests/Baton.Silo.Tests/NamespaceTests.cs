@@ -137,6 +137,13 @@ public sealed class NamespaceTests
         var a = In(silo, "tenant-a");
         var limited = await a.StartAsync(nameof(PingFanOut), new PingPlan(run + "-a", 4, 300));
         var free = await silo.Client.StartAsync(nameof(PingFanOut), new PingPlan(run + "-d", 4, 300));
+
+        // What operators see of it (GET /api/limits, the dashboard): one running, the others in line.
+        var limit = Assert.Single(silo.Services.GetRequiredService<NamespaceCatalog>().Limits("tenant-a"));
+        Assert.Equal((nameof(TimedPing), 1), (limit.Name, limit.Limit.MaxConcurrent));
+        var limiter = silo.Grains.GetGrain<Baton.Grains.IActivityLimiterGrain>(limit.Key);
+        await Eventually.WaitUntil(async () => await limiter.GetUsageAsync() is { Running: 1, Waiting: >= 1 });
+        Assert.Empty(silo.Services.GetRequiredService<NamespaceCatalog>().Limits(WorkflowNamespaces.Default));
         await a.WaitForCompletionAsync(limited, Eventually.Timeout);
         await silo.Client.WaitForCompletionAsync(free, Eventually.Timeout);
 

@@ -412,7 +412,7 @@ async function instance(id) {
 async function workflows() {
   document.title = "Workflows · Baton";
   const draw = async () => {
-    const { body } = await api("/api/dashboard/workflows");
+    const [{ body }, { body: limits }] = await Promise.all([api("/api/dashboard/workflows"), api("/api/limits")]);
     main.replaceChildren(h("h1", { text: "Workflows" }),
       h("div", { class: "panel" }, h("table", { id: "workflows" },
         h("thead", {}, h("tr", {}, ["Workflow", "Version", "Instances", "Live", "Completed", "Failed", "Terminated", "Completion rate", "p50", "p95", "Working / waiting", "Retries recovered / failed"]
@@ -423,7 +423,15 @@ async function workflows() {
           h("td", { class: "num", text: fmtPct(w.completionRate) }), h("td", { class: "num", text: fmtMs(w.p50Ms) }), h("td", { class: "num", text: fmtMs(w.p95Ms) }),
           h("td", { class: "num", text: `${fmtPct(w.workingShare)} / ${fmtPct(w.waitingShare)}` }),
           h("td", { class: "num", text: `${w.retriesRecovered} / ${w.retriesExhausted}` })))))),
-      h("p", { class: "muted", text: "Counts cover every instance in the store; durations cover each workflow's latest 200 finished instances, and working/waiting and retries their latest 25." }));
+      h("p", { class: "muted", text: "Counts cover every instance in the store; durations cover each workflow's latest 200 finished instances, and working/waiting and retries their latest 25." }),
+      ...(limits.length === 0 ? [] : [h("h2", { text: "Limits" }),
+        h("div", { class: "panel" }, h("table", { id: "limits" },
+          h("thead", {}, h("tr", {}, ["Limit", "Activity or queue", "At once", "Per second", "Running", "Waiting"].map((t, i) => h("th", { class: i > 1 ? "num" : null, text: t })))),
+          h("tbody", {}, limits.map(l => h("tr", { "data-limit": `${l.kind}/${l.name}` },
+            h("td", { text: l.kind }), h("td", { text: l.name }),
+            h("td", { class: "num", text: l.maxConcurrent ?? "–" }), h("td", { class: "num", text: l.perSecond ?? "–" }),
+            h("td", { class: "num running", text: l.running }), h("td", { class: "num waiting", text: l.waiting })))))),
+        h("p", { class: "muted", text: "Cluster-wide: counted over every silo, for this namespace." })]));
   };
   await draw();
   return draw;
