@@ -14,19 +14,20 @@ namespace Baton.Grains;
 /// <see cref="WorkflowInstance"/>, which holds the logic. Reentrant, so that results arriving while a commit is in
 /// flight join the next turn; the instance still runs one turn at a time. A timer due within
 /// <see cref="BatonOptions.ReminderThreshold"/> is held in memory and keeps the grain active; a later one is carried
-/// by a reminder, so the grain can be collected while it waits.
+/// by the reminder of its second's <see cref="ITimerBucketGrain"/>, so the grain can be collected while it waits and
+/// holds no reminder of its own.
 /// </summary>
 [Reentrant]
 internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner runner, IGrainFactory grains) : Grain, IWorkflowGrain, IRemindable, IInstanceHost
 {
-    private const string WakeReminder = "baton-wake";
+    // The reminder each waiting instance held before timer buckets carried long waits: one still in a store wakes its instance once, and goes.
+    private const string LegacyWakeReminder = "baton-wake";
 
     private WorkflowInstance _instance = null!;
     private ITimer? _timer;
     private DateTime? _timerDue;
     private int _timerFired;
-    private bool _reminderRegistered;
-    private DateTime? _reminderDue;
+    private long? _armedBucket;
     private readonly CancellationTokenSource _deactivating = new();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -104,13 +105,21 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     public Task DeliverActivityResultsAsync(ActivityResultMessage[] results) =>
         _instance.DeliverAsync(Array.ConvertAll(results, r => JsonSerializer.Deserialize<HistoryEvent>(r.Event, BatonJson.Options)!));
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // The reminder exists, whichever activation registered it: after the wake-up it is moved to the next long wait,
-        // or removed when none is left.
-        _reminderRegistered = true;
-        _reminderDue = null;
-        return _instance.WakeAsync();
+        try
+        {
+            if (await this.GetReminder(LegacyWakeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.ReminderRemovalFailed(services.Logger, _instance.InstanceId, ex);
+        }
+
+        await _instance.WakeAsync();
     }
 
     void IInstanceHost.Dispatch(IReadOnlyList<WorkItem> items) =>
@@ -134,15 +143,15 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
         var inMemory = dueAt is { } due && due - now <= services.Options.ReminderThreshold;
         if (!inMemory && dueAt is { } later)
         {
-            if (!_reminderRegistered || _reminderDue != later)
+            // The wait is committed: its bucket's reminder wakes the instance at its second. A bucket armed before and left
+            // behind (the wait ended early) wakes nothing of this instance's when it fires.
+            var bucket = TimerBucketGrain.BucketOf(later);
+            if (_armedBucket != bucket)
             {
                 try
                 {
-                    // The period only matters if a wake-up is missed; each wake-up moves the reminder to the next due timer.
-                    var dueIn = later - now;
-                    await this.RegisterOrUpdateReminder(WakeReminder, dueIn, TimeSpan.FromMinutes(Math.Max(1, dueIn.TotalMinutes)));
-                    _reminderRegistered = true;
-                    _reminderDue = later;
+                    await grains.GetGrain<ITimerBucketGrain>(bucket).ArmAsync();
+                    _armedBucket = bucket;
                 }
                 catch (Exception ex)
                 {
@@ -151,23 +160,9 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
                 }
             }
         }
-        else if (_reminderRegistered)
+        else
         {
-            // No long wait is left: the reminder goes, so that it neither ticks again nor stays in the table.
-            try
-            {
-                if (await this.GetReminder(WakeReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                _reminderRegistered = false;
-                _reminderDue = null;
-            }
-            catch (Exception ex)
-            {
-                Log.ReminderRemovalFailed(services.Logger, _instance.InstanceId, ex);
-            }
+            _armedBucket = null;
         }
 
         if (inMemory && dueAt is { } soon)

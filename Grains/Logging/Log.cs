@@ -50,9 +50,12 @@ internal static partial class Log
     [LoggerMessage(1203, LogLevel.Warning, "A call to the activity limiter {Limiter} failed; asked again shortly")]
     public static partial void LimitCallFailed(ILogger logger, string limiter, Exception exception);
 
-    [LoggerMessage(1300, LogLevel.Warning, "Registering the wake-up reminder of instance {InstanceId} failed; recovery will find its timer")]
+    [LoggerMessage(1300, LogLevel.Warning, "Arming the timer bucket of instance {InstanceId}'s wait failed; a timer in memory carries it, and recovery finds it if this silo goes")]
     public static partial void ReminderFailed(ILogger logger, string instanceId, Exception exception);
 
     [LoggerMessage(1301, LogLevel.Warning, "Removing the wake-up reminder of instance {InstanceId} failed; its next tick finds nothing due and tries again")]
     public static partial void ReminderRemovalFailed(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(1302, LogLevel.Debug, "The timer bucket due at {DueAt:O} woke {Count} instances")]
+    public static partial void TimerBucketSwept(ILogger logger, DateTime dueAt, int count);
 }

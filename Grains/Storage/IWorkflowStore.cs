@@ -70,7 +70,11 @@ internal interface IWorkflowStore : IAsyncDisposable
     /// taken within moments of being due unless the wake-up it needed was lost (a call that failed while the cluster
     /// changed, a timer whose activation went away), so these are instances to wake again.
     /// </summary>
-    Task<IReadOnlyList<string>> FindOverdueInstancesAsync(DateTime dueBefore, int limit, CancellationToken cancellationToken);
+    /// <param name="dueBefore">The end of the range of due times, exclusive.</param>
+    /// <param name="limit">The most ids returned.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="dueFrom">The start of the range of due times, inclusive; null for no start (a timer bucket's sweep gives one).</param>
+    Task<IReadOnlyList<string>> FindOverdueInstancesAsync(DateTime dueBefore, int limit, CancellationToken cancellationToken, DateTime? dueFrom = null);
 
     /// <summary>Leases work items on the given queues that no live silo holds: unowned, or owned by a silo not among <paramref name="liveSilos"/>.</summary>
     Task<IReadOnlyList<WorkItem>> ClaimWorkItemsAsync(string siloId, IReadOnlyCollection<string> queues, IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken);

@@ -151,7 +151,15 @@ internal static class Program
             var deadline = DateTime.UtcNow.AddMinutes(10);
             while (true)
             {
-                await management.ForceActivationCollection(TimeSpan.Zero);
+                try
+                {
+                    await management.ForceActivationCollection(TimeSpan.Zero);
+                }
+                catch (TimeoutException)
+                {
+                    // A million activations take longer than one call's 30 seconds to collect; the count below tells.
+                }
+
                 var active = (await management.GetSimpleGrainStatistics())
                     .Where(g => g.GrainType.Contains("WorkflowGrain", StringComparison.Ordinal)).Sum(g => g.ActivationCount);
                 if (active == 0 || DateTime.UtcNow > deadline)
@@ -163,6 +171,14 @@ internal static class Program
                 await Task.Delay(1000);
             }
 
+            // Each collected instance then gives up its owner in a write of its own; measured before those writes are through,
+            // the heap still holds what they carry (a first run at a million measured 1.2 GB of heap that way).
+            while (Unreleased(path) > 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(1000);
+            }
+
+            Report("waiting_unreleased", Unreleased(path), "instances");
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
             using (var rss = new PeakRss(self))
@@ -178,6 +194,16 @@ internal static class Program
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>Instances of the SQLite file at <paramref name="path"/> that still name an owning silo.</summary>
+    private static long Unreleased(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM instances WHERE owner IS NOT NULL";
+        return (long)command.ExecuteScalar()!;
     }
 
     private static string? Option(string[] args, string name)

@@ -67,6 +67,18 @@ public sealed class ChaosWorkflow : Workflow<int, long>
     public static long Expected(int k) => CrashFanOut.Expected(k) + k;
 }
 
+/// <summary>Waits <see cref="Seconds"/> on a durable timer, then squares its input with a counted activity.</summary>
+public sealed class CrashNap : Workflow<int, long>
+{
+    public const int Seconds = 6;
+
+    public override async Task<long> RunAsync(IWorkflowContext context, int k)
+    {
+        await context.DelayAsync(TimeSpan.FromSeconds(Seconds));
+        return await context.CallActivityAsync<long>(nameof(CountedSquare), k);
+    }
+}
+
 /// <summary>Fails the first attempt for each instance, as recorded in the execution log, and returns the attempt number.</summary>
 public sealed class FailsFirstAttempt(ExecutionLog log) : Activity<string, int>
 {
@@ -194,6 +206,6 @@ public static class CrashWorkflowsExtensions
         builder.Services.AddSingleton(new ExecutionLog(logPath));
         return builder.AddWorkflow<CrashFanOut>().AddActivity<CountedSquare>().AddWorkflow<CrashComposite>().AddActivity<FailsFirstAttempt>()
             .AddWorkflow<ChaosWorkflow>().AddWorkflow<CrashLedger>().AddActivity<CountedDeposit>()
-            .AddEntity<CrashTally>().AddWorkflow<CrashTallyWorkflow>();
+            .AddEntity<CrashTally>().AddWorkflow<CrashTallyWorkflow>().AddWorkflow<CrashNap>();
     }
 }

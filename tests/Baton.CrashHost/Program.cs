@@ -15,6 +15,8 @@ using Orleans.Hosting;
 // gateway, for the test's client). --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
 // and take an event; --instances 0 starts nothing, for a silo that only serves. --schedule creates a schedule that starts
 // a CrashFanOut every second. --namespace NAME declares that namespace and starts the same instances (same ids) in it too.
+// --long-waits starts CrashNap instances, whose timers are long waits (ReminderThreshold is one second), has Orleans
+// collect them, and prints COLLECTED once none is active: their waits are then carried by timer buckets alone.
 var log = Argument("--log");
 var instances = int.Parse(Argument("--instances"), System.Globalization.CultureInfo.InvariantCulture);
 var composite = args.Contains("--composite");
@@ -28,6 +30,11 @@ builder.UseOrleans(silo =>
             o.PollInterval = TimeSpan.FromMilliseconds(100);
             o.RecoveryInterval = TimeSpan.FromSeconds(1);
             o.MaxConcurrentActivities = 8;
+            if (args.Contains("--long-waits"))
+            {
+                o.ReminderThreshold = TimeSpan.FromSeconds(1);
+            }
+
             if (args.Contains("--namespace"))
             {
                 o.Namespaces[Argument("--namespace")] = new NamespaceOptions();
@@ -68,6 +75,10 @@ await Task.WhenAll(clients.SelectMany(target => Enumerable.Range(0, instances).S
         var id = await target.StartAsync(nameof(CrashLedger), 0, new StartWorkflowOptions { InstanceId = $"ledger-{k:D3}" });
         _ = target.UpdateAsync(id, "deposit", 100 + k, new UpdateOptions { UpdateId = $"deposit-{k}" });
     }
+    else if (args.Contains("--long-waits"))
+    {
+        await target.StartAsync(nameof(CrashNap), k, new StartWorkflowOptions { InstanceId = $"nap-{k:D3}" });
+    }
     else if (composite)
     {
         // The event is raised at once, long before the workflow waits for it: it must be kept through the crash.
@@ -89,6 +100,18 @@ if (args.Contains("--schedule"))
         Interval = TimeSpan.FromSeconds(1),
         Overlap = ScheduleOverlap.AllowAll,
     });
+}
+
+if (args.Contains("--long-waits"))
+{
+    var management = host.Services.GetRequiredService<IGrainFactory>().GetGrain<Orleans.Runtime.IManagementGrain>(0);
+    while ((await management.GetSimpleGrainStatistics()).Where(g => g.GrainType.Contains("WorkflowGrain", StringComparison.Ordinal)).Sum(g => g.ActivationCount) > 0)
+    {
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        await Task.Delay(100);
+    }
+
+    Console.WriteLine("COLLECTED");
 }
 
 Console.WriteLine("STARTED");

@@ -264,6 +264,45 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal(2 * parents * StepsPerInstance, executions.Keys.Count(k => !k.StartsWith("flaky/", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task LongWaits_OfCollectedInstances_FireAfterAKill_FromTheirTimerBucketsAlone()
+    {
+        const int naps = 60;
+        var db = TestSilo.NewDatabasePath();
+        var log = Path.Combine(Path.GetDirectoryName(db)!, "executions.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        using (var child = StartCrashHost(db, log, naps, "--long-waits"))
+        {
+            // Killed once every instance waits collected: its owner released, its wait carried by a bucket's reminder.
+            var collected = false;
+            child.OutputDataReceived += (_, e) => collected |= e.Data == "COLLECTED";
+            await WaitFor(() => Volatile.Read(ref collected), child, TimeSpan.FromSeconds(60));
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+
+        Assert.Equal(naps, CountRows(db, "SELECT count(*) FROM instances WHERE instance_id LIKE $value AND owner IS NULL AND status = 1", "nap-%"));
+        Assert.True(CountRows(db, "SELECT count(*) FROM reminders WHERE grain_id LIKE $value", "%timerbucket%") >= 1);
+        Assert.Equal(0, CountRows(db, "SELECT count(*) FROM reminders WHERE grain_id LIKE $value", "%nap-%"));
+        Assert.Empty(ExecutionLog.Read(log));
+
+        // Recovery would find nothing to wake (no owner is dead, and nothing is overdue by its half hour): only the buckets'
+        // reminders, read back from the store, can end these waits.
+        await using var silo = await TestSilo.StartAsync(db, options: o => (o.RecoveryInterval, o.ReminderThreshold) = (TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
+            register: b => b.AddCrashWorkflows(log));
+        for (var k = 0; k < naps; k++)
+        {
+            var status = await silo.Client.WaitForCompletionAsync($"nap-{k:D3}", TimeSpan.FromSeconds(120));
+            Assert.Equal((long)k * k, status.ReadOutput<long>());
+            Assert.Single(status.History ?? (await silo.Client.GetStatusAsync($"nap-{k:D3}", includeHistory: true))!.History!, e => e is TimerFired);
+        }
+
+        var executions = ExecutionLog.Read(log).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(naps, executions.Count);
+        Assert.All(executions, e => Assert.Equal(1, e.Value));
+        await Eventually.WaitUntil(() => Task.FromResult(CountRows(db, "SELECT count(*) FROM reminders WHERE grain_id LIKE $value", "%timerbucket%") == 0), TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>Records when the silo turns active: the moment it is ready, and recovery starts.</summary>
     private sealed class ActiveStageClock : ILifecycleParticipant<ISiloLifecycle>
     {

@@ -13,7 +13,9 @@ public sealed class IdleCollectionTests
         await Eventually.WaitUntil(async () => (await silo.Client.GetStatusAsync(id))!.RuntimeStatus == WorkflowRuntimeStatus.Running);
         Assert.Equal(1, await silo.ActiveInstancesAsync());
 
-        // Collected as Orleans collects idle grains: the waiting instance is a row and a reminder on disk, not an activation.
+        // Collected as Orleans collects idle grains: the waiting instance is rows on disk, not an activation; one reminder
+        // (its second's timer bucket) carries its wait.
+        Assert.Equal(1, await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM reminders WHERE grain_id LIKE '%timerbucket%' AND $id IS NOT NULL", id));
         await silo.CollectIdleAsync();
         await Eventually.WaitUntil(async () => await silo.ActiveInstancesAsync() == 0);
         Assert.Equal(WorkflowRuntimeStatus.Running, (await silo.Client.GetStatusAsync(id))!.RuntimeStatus);
@@ -23,7 +25,9 @@ public sealed class IdleCollectionTests
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
         Assert.StartsWith("collected (sent ", status.ReadOutput<string>());
 
-        // The reminder that woke it is gone with the wait: it neither ticks again nor stays in the table.
-        await Eventually.WaitUntil(async () => await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM reminders WHERE grain_id LIKE '%' || $id", id) == 0);
+        // The instance held no reminder of its own: its second's timer bucket carried the wait, and its reminder is gone
+        // once it has fired, so it neither ticks again nor stays in the table.
+        Assert.Equal(0, await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM reminders WHERE grain_id LIKE '%' || $id", id));
+        await Eventually.WaitUntil(async () => await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM reminders WHERE $id IS NOT NULL", id) == 0);
     }
 }

@@ -35,14 +35,14 @@ internal sealed partial class PostgresWorkflowStore
         return orphans;
     }
 
-    public async Task<IReadOnlyList<string>> FindOverdueInstancesAsync(DateTime dueBefore, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> FindOverdueInstancesAsync(DateTime dueBefore, int limit, CancellationToken cancellationToken, DateTime? dueFrom = null)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = PostgresStatement.For("""
             SELECT DISTINCT m.instance_id FROM messages m JOIN instances i ON i.instance_id = m.instance_id
-            WHERE m.visible_at < $due AND i.status NOT IN (2, 3, 4)
+            WHERE m.visible_at >= $from AND m.visible_at < $due AND i.status NOT IN (2, 3, 4)
             LIMIT $limit
-            """).Command(connection, [dueBefore.Ticks, (long)limit]);
+            """).Command(connection, [(dueFrom ?? DateTime.MinValue).Ticks, dueBefore.Ticks, (long)limit]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var overdue = new List<string>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -43,15 +43,15 @@ internal sealed partial class SqliteWorkflowStore
         return Task.FromResult<IReadOnlyList<string>>(orphans);
     }
 
-    public Task<IReadOnlyList<string>> FindOverdueInstancesAsync(DateTime dueBefore, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> FindOverdueInstancesAsync(DateTime dueBefore, int limit, CancellationToken cancellationToken, DateTime? dueFrom = null)
     {
         using var connection = OpenReader();
         using var statement = new PreparedStatement(connection, """
             SELECT DISTINCT m.instance_id FROM messages m JOIN instances i ON i.instance_id = m.instance_id
-            WHERE m.visible_at < $due AND i.status NOT IN (2, 3, 4)
+            WHERE m.visible_at >= $from AND m.visible_at < $due AND i.status NOT IN (2, 3, 4)
             LIMIT $limit
             """);
-        using var reader = statement.Query(dueBefore.Ticks, limit);
+        using var reader = statement.Query((dueFrom ?? DateTime.MinValue).Ticks, dueBefore.Ticks, limit);
         var overdue = new List<string>();
         while (reader.Read())
         {
