@@ -57,6 +57,11 @@ public sealed class ApiOptions
     }
 
 
+    /// <summary>Checks <see cref="TaskHub"/> against the declared namespaces: over HTTP it names the default one, so it cannot name another.</summary>
+    internal void ValidateNamespaces(IEnumerable<string> declared) =>
+        Require(!declared.Any(n => string.Equals(n, TaskHub, StringComparison.OrdinalIgnoreCase)), nameof(TaskHub),
+            "must differ from every namespace's name (Baton:Namespaces): in a request's taskHub it names the default namespace");
+
     private static void Require(bool condition, string option, string rule)
     {
         if (!condition)

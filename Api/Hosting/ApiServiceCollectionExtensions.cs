@@ -25,7 +25,8 @@ public static class ApiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).Validate(o => { o.Validate(); return true; })
+            .Validate<IOptions<BatonOptions>>((api, baton) => { api.ValidateNamespaces(baton.Value.Namespaces.Keys); return true; }).ValidateOnStart();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // Problems the framework writes (status code pages, binding failures) get an errorCode too, as Baton's own do.

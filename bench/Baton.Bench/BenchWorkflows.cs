@@ -30,12 +30,15 @@ public sealed class FanOut : Workflow<int, long>
     }
 }
 
-/// <summary>Waits on a durable timer for a day: the unit of the waiting-instances benchmark.</summary>
-public sealed class WaitsADay : Workflow<int, int>
+/// <summary>
+/// Waits on a durable timer until its input's time: the unit of the waiting-instances benchmark. Returns how late the
+/// timer fired, in milliseconds.
+/// </summary>
+public sealed class WaitsUntil : Workflow<DateTime, double>
 {
-    public override async Task<int> RunAsync(IWorkflowContext context, int value)
+    public override async Task<double> RunAsync(IWorkflowContext context, DateTime dueAt)
     {
-        await context.DelayAsync(TimeSpan.FromDays(1));
-        return value;
+        await context.CreateTimer(dueAt);
+        return (context.CurrentUtcDateTime - dueAt).TotalMilliseconds;
     }
 }

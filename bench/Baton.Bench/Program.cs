@@ -11,7 +11,8 @@ namespace Baton.Bench;
 /// <summary>
 /// Baton's benchmarks, on fresh SQLite files with the default (synced) durability. Prints one line per figure:
 /// <c>bench=name value=number unit=unit</c>. Usage: <c>dotnet run -c Release --project bench/Baton.Bench [-- --quick] [--no-http]</c>, or
-/// <c>[-- --waiting N]</c> for the cost of N instances waiting on a one-day timer once they are collected, or
+/// <c>[-- --waiting N [--fire]]</c> for the cost of N instances waiting on a one-day timer once they are collected (with
+/// <c>--fire</c>, on a timer due minutes later, and how late they all fire), or
 /// <c>[-- --postgres CONNECTION [--silos N]]</c> for the cluster on PostgreSQL with 1 to N (default 3) silo processes, or
 /// <c>[-- --dashboard [N]]</c> for the dashboard's queries over a store of N (default 200,000) instances.
 /// </summary>
@@ -52,7 +53,7 @@ internal static class Program
 
             if (Option(args, "--waiting") is { } waiting)
             {
-                await WaitingAsync(directory, int.Parse(waiting, System.Globalization.CultureInfo.InvariantCulture));
+                await WaitingAsync(directory, int.Parse(waiting, System.Globalization.CultureInfo.InvariantCulture), args.Contains("--fire"));
                 return;
             }
 
@@ -117,8 +118,12 @@ internal static class Program
         }
     }
 
-    /// <summary>Starts <paramref name="count"/> instances that wait a day, lets Orleans collect them, and measures what they cost.</summary>
-    private static async Task WaitingAsync(string directory, int count)
+    /// <summary>
+    /// Starts <paramref name="count"/> instances that wait a day, lets Orleans collect them, and measures what they cost;
+    /// with <paramref name="fire"/>, their timers are due once they should all be started and collected, and it measures
+    /// how late they fire.
+    /// </summary>
+    private static async Task WaitingAsync(string directory, int count, bool fire)
     {
         var path = Path.Combine(directory, "waiting.db");
         var builder = Host.CreateApplicationBuilder(BatonNodeExtensions.NodeArguments([]));
@@ -127,7 +132,7 @@ internal static class Program
             .UseLocalhostClustering(21111, 0)
             .AddBaton()
             .UseSqliteStore(s => s.Path = path)
-            .AddWorkflow<WaitsADay>());
+            .AddWorkflow<WaitsUntil>());
         using var host = builder.Build();
         await host.StartAsync();
         var client = host.Services.GetRequiredService<IWorkflowClient>();
@@ -137,12 +142,13 @@ internal static class Program
         {
             var next = 0;
             var watch = Stopwatch.StartNew();
+            // Starting runs at a few thousand a second here, and collecting takes as long again: due after both, with a margin.
+            var dueAt = fire ? DateTime.UtcNow + TimeSpan.FromSeconds(120 + count / 1000.0) : DateTime.UtcNow.AddDays(1);
             await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
             {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) <= count)
+                while (Interlocked.Increment(ref next) <= count)
                 {
-                    await client.StartAsync(nameof(WaitsADay), i);
+                    await client.StartAsync(nameof(WaitsUntil), dueAt);
                 }
             }));
             Report("waiting_starts_per_second", count / watch.Elapsed.TotalSeconds, "instances/s");
@@ -189,11 +195,52 @@ internal static class Program
             Report("waiting_managed_heap", GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0), "MB");
             var disk = new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
             Report("waiting_disk_per_instance", disk / (double)count, "bytes");
+            if (fire)
+            {
+                await FiringAsync(client, count, dueAt, self);
+            }
         }
         finally
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>Waits for every instance's timer to fire and its instance to finish, and reports how late they were.</summary>
+    private static async Task FiringAsync(IWorkflowClient client, int count, DateTime dueAt, Process self)
+    {
+        Report("firing_margin_before_due", (dueAt - DateTime.UtcNow).TotalSeconds, "s");
+        using var rss = new PeakRss(self);
+        var deadline = dueAt.AddMinutes(15);
+        long completed;
+        while ((completed = (await client.CountByStatusAsync(new WorkflowQuery())).GetValueOrDefault(WorkflowRuntimeStatus.Completed)) < count
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Report("firing_all_finished_after_due", (DateTime.UtcNow - dueAt).TotalSeconds, "s");
+        Report("firing_completed", completed, "instances");
+        Report("firing_peak_rss", rss.Megabytes, "MB");
+        var lateness = new List<double>(count);
+        string? token = null;
+        do
+        {
+            var page = await client.ListAsync(new WorkflowQuery { Statuses = [WorkflowRuntimeStatus.Completed], PageSize = 1000, ContinuationToken = token });
+            lateness.AddRange(page.Items.Select(s => s.ReadOutput<double>()));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        if (lateness.Count == 0)
+        {
+            return;
+        }
+
+        lateness.Sort();
+        Report("firing_lateness_p50", lateness[lateness.Count / 2], "ms");
+        Report("firing_lateness_p99", lateness[(int)(lateness.Count * 0.99)], "ms");
+        Report("firing_lateness_max", lateness[^1], "ms");
     }
 
     /// <summary>Instances of the SQLite file at <paramref name="path"/> that still name an owning silo.</summary>

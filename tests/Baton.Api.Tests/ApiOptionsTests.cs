@@ -23,4 +23,15 @@ public sealed class ApiOptionsTests
     {
         new ApiOptions { Access = new AccessOptions { Jwt = new JwtOptions { Authority = "https://login.example/tenant" } } }.Validate();
     }
+
+    [Fact]
+    public void TheTaskHub_MayNotNameADeclaredNamespace()
+    {
+        var options = new ApiOptions { TaskHub = "Billing" };
+        options.ValidateNamespaces(["lab"]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => options.ValidateNamespaces(["lab", "billing"]));
+
+        Assert.Contains("Baton:Api:TaskHub must differ from every namespace's name", error.Message);
+    }
 }
