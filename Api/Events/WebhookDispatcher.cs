@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Baton.Api.Events;
 
 /// <summary>
-/// Delivers every status change to each configured webhook, in order, at least once. The store's status event log is the
+/// Delivers every status change (of the namespaces it lists, or of all) to each configured webhook, in order, at least
+/// once. The store's status event log is the
 /// durable outbox: an event is written in the same transaction as the change it reports, and each webhook's cursor moves
 /// past an event only after the receiver answered 2xx. A crash between the two re-sends that event on restart (the
 /// <c>X-Baton-Event-Id</c> header lets the receiver drop the duplicate). Failures are retried with exponential backoff.
@@ -65,11 +66,22 @@ internal sealed partial class WebhookDispatcher(
             try
             {
                 var events = await hub.ReadAsync(position, 100, stoppingToken).ConfigureAwait(false);
+                var skipped = false;
                 foreach (var e in events)
                 {
-                    await DeliverWithRetriesAsync(hook, e, stoppingToken).ConfigureAwait(false);
-                    await store.SetEventCursorAsync(subscriber, e.Sequence, stoppingToken).ConfigureAwait(false);
                     position = e.Sequence;
+                    skipped = !hook.Receives(e.Namespace);
+                    if (!skipped)
+                    {
+                        await DeliverWithRetriesAsync(hook, e, stoppingToken).ConfigureAwait(false);
+                        await store.SetEventCursorAsync(subscriber, e.Sequence, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (skipped)
+                {
+                    // Past other namespaces' changes in one write, not one each.
+                    await store.SetEventCursorAsync(subscriber, position, stoppingToken).ConfigureAwait(false);
                 }
 
                 if (events.Count == 0)

@@ -53,6 +53,7 @@ public sealed class ApiOptions
             Require(Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps),
                 $"Webhooks[{i}].Url", "must be an absolute http or https URL");
             Require(!string.IsNullOrEmpty(hook.Secret) && hook.Secret.Length >= 16, $"Webhooks[{i}].Secret", "must be at least 16 characters");
+            Require(hook.Namespaces.All(WorkflowNamespaces.IsValid), $"Webhooks[{i}].Namespaces", "must list namespace names (letters, digits and hyphens, beginning with a letter)");
         }
     }
 
@@ -147,6 +148,13 @@ public sealed class WebhookOptions
 
     /// <summary>The HMAC-SHA256 key that signs each delivery (header <c>X-Baton-Signature</c>); at least 16 characters.</summary>
     public string Secret { get; set; } = "";
+
+    /// <summary>The namespaces whose changes it receives. Default: none listed, which means every namespace's.</summary>
+    public List<string> Namespaces { get; set; } = [];
+
+    /// <summary>Whether it receives the changes of the namespace (canonical name).</summary>
+    internal bool Receives(string namespaceName) =>
+        Namespaces.Count == 0 || Namespaces.Exists(n => WorkflowNamespaces.Normalize(n) == namespaceName);
 }
 
 /// <summary>What a caller may do.</summary>

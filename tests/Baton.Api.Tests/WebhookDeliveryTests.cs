@@ -65,6 +65,38 @@ public sealed class WebhookDeliveryTests
         }
     }
 
+    [Fact]
+    public async Task AWebhookThatListsNamespaces_ReceivesOnlyTheirChanges()
+    {
+        await using var labOnly = await WebhookReceiver.StartAsync(Secret, failRequest: 0, holdRequest: 0);
+        await using var every = await WebhookReceiver.StartAsync(Secret, failRequest: 0, holdRequest: 0);
+        await using var api = new SettingsApiFactory(new Dictionary<string, string>
+        {
+            ["Baton:Namespaces:lab:Workflows:0"] = "SquareSum",
+            ["Baton:Api:Webhooks:0:Url"] = labOnly.Url.ToString(),
+            ["Baton:Api:Webhooks:0:Secret"] = Secret,
+            ["Baton:Api:Webhooks:0:Namespaces:0"] = "Lab",
+            ["Baton:Api:Webhooks:1:Url"] = every.Url.ToString(),
+            ["Baton:Api:Webhooks:1:Secret"] = Secret,
+        });
+        var http = api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"{Prefix}/orchestrators/SquareSum/hooked?timeout=30", Json("2"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"{Prefix}/orchestrators/SquareSum/hooked?taskHub=lab&timeout=30", Json("3"))).StatusCode);
+
+        await WaitUntil(() => every.Deliveries.Count(d => d.Status == "Completed") == 2, TimeSpan.FromSeconds(30));
+        await WaitUntil(() => labOnly.Deliveries.Any(d => d.Status == "Completed"), TimeSpan.FromSeconds(30));
+        string Namespace(WebhookReceiver.Delivery d) => JsonDocument.Parse(d.Body).RootElement.GetProperty("namespace").GetString()!;
+        Assert.Equal(["lab", "lab", "lab"], labOnly.Deliveries.Select(Namespace));
+        Assert.Equal(["default", "lab"], every.Deliveries.Where(d => d.Status == "Completed").Select(Namespace).Order());
+        Assert.All(every.Deliveries.Concat(labOnly.Deliveries), d => Assert.Equal("hooked", d.InstanceId));
+    }
+
+    /// <summary>The API in memory with the given settings.</summary>
+    private sealed class SettingsApiFactory(IReadOnlyDictionary<string, string> settings) : BatonApiFactory
+    {
+        protected override IReadOnlyDictionary<string, string> Settings => settings;
+    }
+
     private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
