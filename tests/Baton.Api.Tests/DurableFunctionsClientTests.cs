@@ -8,8 +8,8 @@ namespace Baton.Api.Tests;
 /// loopback port through every operation it has: <c>tests/durable-functions-client/suite.js</c> asserts each answer.
 /// ./test.sh installs the package; without it (a bare <c>dotnet test</c>) the test is skipped.
 /// </summary>
-public sealed class DurableFunctionsClientTests(KestrelBatonApiFactory node, Xunit.Abstractions.ITestOutputHelper output)
-    : IClassFixture<KestrelBatonApiFactory>
+public sealed class DurableFunctionsClientTests(DurableFunctionsClientTests.Node node, Xunit.Abstractions.ITestOutputHelper output)
+    : IClassFixture<DurableFunctionsClientTests.Node>
 {
     private static readonly string Suite = Path.Combine(RepositoryRoot(), "tests", "durable-functions-client");
 
@@ -42,6 +42,9 @@ public sealed class DurableFunctionsClientTests(KestrelBatonApiFactory node, Xun
         Assert.Matches(@"durable-functions client: \d+ operations passed", await stdout);
     }
 
+    /// <summary>The node the suite drives, with a second task hub (namespace <c>lab</c>) beside its own.</summary>
+    public sealed class Node() : KestrelBatonApiFactory(new Dictionary<string, string> { ["Baton:Namespaces:lab:Workflows:0"] = "WaitsForGo" });
+
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -55,7 +58,7 @@ public sealed class DurableFunctionsClientTests(KestrelBatonApiFactory node, Xun
 }
 
 /// <summary>The API host of <see cref="BatonApiFactory"/> on a real Kestrel server on a loopback port, for clients outside the process.</summary>
-public sealed class KestrelBatonApiFactory : BatonApiFactory
+public class KestrelBatonApiFactory : BatonApiFactory
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
 

@@ -43,6 +43,22 @@ const clientData = {
 const binding = df.input.durableClient();
 const client = df.getClient({ options: { extraInputs: [binding] }, extraInputs: { get: () => clientData } });
 
+/** A client bound to another task hub, as a function app of that hub gets it: Baton serves each task hub as a namespace. */
+function clientFor(hubName) {
+    const hubQuery = `taskHub=${hubName}&connection=Storage`;
+    const data = {
+        ...clientData,
+        taskHubName: hubName,
+        creationUrls: {
+            createNewInstancePostUri: `${clientData.creationUrls.createNewInstancePostUri}?${hubQuery}`,
+            createAndWaitOnNewInstancePostUri: `${clientData.creationUrls.createAndWaitOnNewInstancePostUri}&${hubQuery}`,
+        },
+        managementUrls: Object.fromEntries(Object.entries(clientData.managementUrls).map(([name, url]) => [name, url.replace(query, hubQuery)])),
+        requiredQueryStringParameters: hubQuery,
+    };
+    return df.getClient({ options: { extraInputs: [binding] }, extraInputs: { get: () => data } });
+}
+
 const run = `n${Date.now().toString(36)}`;
 let passed = 0;
 
@@ -226,6 +242,25 @@ async function main() {
             state = await client.readEntityState(entity);
         }
         assert.deepEqual([state.entityExists, state.entityState], [true, 5]);
+    });
+
+    await step("another task hub is a namespace of its own: same ids, own statuses, events sent across hubs", async () => {
+        const lab = clientFor("lab");
+        const id = `${run}-hub`;
+        await client.startNew("WaitsForGo", { instanceId: id, input: "baton" });
+        await lab.startNew("WaitsForGo", { instanceId: id, input: "lab" });
+        await client.raiseEvent(id, "go", "sent from Baton", { taskHubName: "lab" });
+        const deadline = Date.now() + 30_000;
+        let status = await lab.getStatus(id);
+        while (status.runtimeStatus !== "Completed" && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            status = await lab.getStatus(id);
+        }
+        assert.equal(status.output, "lab:sent from Baton");
+        assert.equal((await client.getStatus(id)).runtimeStatus, "Running");
+        const listed = await lab.getStatusAll();
+        assert.deepEqual(listed.map((s) => s.instanceId), [id]);
+        await client.terminate(id, "done");
     });
 
     console.log(`durable-functions client: ${passed} operations passed`);
