@@ -35,7 +35,7 @@ public sealed class BatonClientOptions
 
         if (Namespace is not null && !WorkflowNamespaces.IsValid(Namespace))
         {
-            throw new InvalidOperationException($"BatonClientOptions.Namespace must be 1 to {WorkflowNamespaces.MaxLength} ASCII letters, digits and hyphens beginning with a letter.");
+            throw new InvalidOperationException($"BatonClientOptions.Namespace must be {WorkflowNamespaces.Rule}.");
         }
     }
 }

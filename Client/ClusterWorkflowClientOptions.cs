@@ -24,7 +24,7 @@ public sealed class ClusterWorkflowClientOptions
 
         if (Namespace is not null && !WorkflowNamespaces.IsValid(Namespace))
         {
-            throw new InvalidOperationException($"ClusterWorkflowClientOptions.Namespace must be 1 to {WorkflowNamespaces.MaxLength} ASCII letters, digits and hyphens beginning with a letter.");
+            throw new InvalidOperationException($"ClusterWorkflowClientOptions.Namespace must be {WorkflowNamespaces.Rule}.");
         }
     }
 }

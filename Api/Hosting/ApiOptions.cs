@@ -35,7 +35,7 @@ public sealed class ApiOptions
         {
             var key = Access.ApiKeys[i];
             Require(ApiKeyHash.IsWellFormed(key.Hash), $"Access.ApiKeys[{i}].Hash", "must be 'sha256:' followed by 64 hex digits (make one with: dotnet run --project Api -- hash-key <key>)");
-            Require(key.Namespaces.All(n => n == NamespaceClaims.Any || WorkflowNamespaces.IsValid(n)), $"Access.ApiKeys[{i}].Namespaces", "must list namespace names (letters, digits and hyphens, beginning with a letter) or '*'");
+            Require(key.Namespaces.All(n => n == NamespaceClaims.Any || WorkflowNamespaces.IsValid(n)), $"Access.ApiKeys[{i}].Namespaces", $"must list namespace names ({WorkflowNamespaces.Rule}) or '*'");
         }
 
         if (Access.Jwt is { } jwt)
@@ -53,7 +53,7 @@ public sealed class ApiOptions
             Require(Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps),
                 $"Webhooks[{i}].Url", "must be an absolute http or https URL");
             Require(!string.IsNullOrEmpty(hook.Secret) && hook.Secret.Length >= 16, $"Webhooks[{i}].Secret", "must be at least 16 characters");
-            Require(hook.Namespaces.All(WorkflowNamespaces.IsValid), $"Webhooks[{i}].Namespaces", "must list namespace names (letters, digits and hyphens, beginning with a letter)");
+            Require(hook.Namespaces.All(WorkflowNamespaces.IsValid), $"Webhooks[{i}].Namespaces", $"must list namespace names ({WorkflowNamespaces.Rule})");
         }
     }
 

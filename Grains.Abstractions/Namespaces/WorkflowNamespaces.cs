@@ -13,6 +13,9 @@ public static class WorkflowNamespaces
     /// <summary>The longest name accepted, in characters.</summary>
     public const int MaxLength = 50;
 
+    /// <summary>The rule a namespace name follows, for messages that refuse one.</summary>
+    public static readonly string Rule = $"1 to {MaxLength} ASCII letters, digits and hyphens beginning with a letter";
+
     // Instance ids never hold '/', so "{namespace}/{id}" keys can never meet the default namespace's ids, or each other.
     private const char Separator = '/';
 
@@ -27,7 +30,7 @@ public static class WorkflowNamespaces
         if (!IsValid(name))
         {
             throw new ArgumentException(
-                $"A namespace name is 1 to {MaxLength} ASCII letters, digits and hyphens beginning with a letter, not '{name}'.", nameof(name));
+                $"A namespace name is {Rule}, not '{name}'.", nameof(name));
         }
     }
 

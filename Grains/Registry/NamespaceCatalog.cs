@@ -64,10 +64,6 @@ public sealed class NamespaceCatalog
             || workflowName == ScheduleClient.WorkflowName
             || space.Workflows.Contains(workflowName.StartsWith('@') ? workflowName[1..] : workflowName));
 
-    /// <summary>The workflows the namespace's clients start by name (see <see cref="WorkflowRegistry.StartableWorkflows"/>).</summary>
-    public IEnumerable<WorkflowRegistration> StartableWorkflows(string namespaceName) =>
-        _registry.StartableWorkflows.Where(w => Runs(namespaceName, w.Name));
-
     /// <summary>The limits on an activity of an instance in the namespace: its activity's, then its queue's, each with the limiter it is counted by.</summary>
     internal IEnumerable<(string Key, ActivityLimit Limit)> Limits(string namespaceName, string activity, string queue)
     {

@@ -79,7 +79,7 @@ public sealed class BatonOptions
         foreach (var (name, space) in Namespaces)
         {
             Require(WorkflowNamespaces.IsValid(name) && !string.Equals(name, WorkflowNamespaces.Default, StringComparison.OrdinalIgnoreCase), nameof(Namespaces),
-                $"must name each namespace with 1 to {WorkflowNamespaces.MaxLength} ASCII letters, digits and hyphens beginning with a letter, other than '{WorkflowNamespaces.Default}' ('{name}')");
+                $"must name each namespace with {WorkflowNamespaces.Rule}, other than '{WorkflowNamespaces.Default}' ('{name}')");
             Require(space.Workflows.All(w => !string.IsNullOrWhiteSpace(w)), $"Namespaces.{name}.Workflows", "must list non-empty names");
             RequireLimits($"Namespaces.{name}.ActivityLimits", space.ActivityLimits);
             RequireLimits($"Namespaces.{name}.QueueLimits", space.QueueLimits);

@@ -109,12 +109,13 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         EventNames.Validate(request.UpdateId, "update id");
         PayloadLimit.Check(request.Input, MaxPayloadBytes, $"the input of update '{updateName}'");
         using var span = Instruments.StartClientSpan("update", instanceId);
+        var instance = grains.GetGrain<IWorkflowGrain>(Key(instanceId));
         for (var failures = 0; ; )
         {
             UpdateOutcome outcome;
             try
             {
-                outcome = await grains.GetGrain<IWorkflowGrain>(Key(instanceId)).UpdateAsync(request, GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
+                outcome = await instance.UpdateAsync(request, GrainWait).WaitAsync(cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (ex is not (BatonException or OperationCanceledException) && ++failures < MaxUpdateRetries)
@@ -147,8 +148,9 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         }
 
         // One more than asked for tells whether another page follows.
-        var rows = await services.Store.GetHistoryAfterAsync(Key(instanceId), after, pageSize + 1, cancellationToken).ConfigureAwait(false);
-        if (rows.Count == 0 && await services.Store.GetInstanceAsync(Key(instanceId), cancellationToken).ConfigureAwait(false) is null)
+        var key = Key(instanceId);
+        var rows = await services.Store.GetHistoryAfterAsync(key, after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0 && await services.Store.GetInstanceAsync(key, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new InstanceNotFoundException(instanceId);
         }
@@ -161,6 +163,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
     public async Task<WorkflowStatus> WaitForCompletionAsync(string instanceId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
+        var key = Key(instanceId);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } limit)
         {
@@ -172,7 +175,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
             while (true)
             {
                 // Register before reading, so that a finish between the read and the wait still wakes us.
-                var signal = services.Notifier.NextSignal(Key(instanceId));
+                var signal = services.Notifier.NextSignal(key);
                 var status = await GetStatusAsync(instanceId, false, deadline.Token).ConfigureAwait(false)
                     ?? throw new InstanceNotFoundException(instanceId);
                 if (status.RuntimeStatus.IsTerminal())
@@ -182,9 +185,9 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
                 // The finish signals waiters on the silo where the instance's grain is active: here, the signal is enough (a
                 // deactivation signals too, to look again); elsewhere, the wait is held at the grain.
-                await Task.WhenAny(signal, services.Notifier.IsActiveHere(Key(instanceId))
+                await Task.WhenAny(signal, services.Notifier.IsActiveHere(key)
                     ? Task.Delay(GrainWait, services.Time, deadline.Token)
-                    : WaitAtGrainAsync(Key(instanceId), deadline.Token)).ConfigureAwait(false);
+                    : WaitAtGrainAsync(key, deadline.Token)).ConfigureAwait(false);
                 deadline.Token.ThrowIfCancellationRequested();
             }
         }
@@ -286,7 +289,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         var outcome = await services.Store.RecreateAsync(row, new WorkflowStarted(workflow.Name, status.Input, workflow.Version) { Timestamp = now }, cancellationToken)
             .ConfigureAwait(false);
         ThrowUnlessDone(instanceId, outcome, "restart under the same id", "only a finished instance can be restarted under its own id");
-        await grains.WakeInstanceAsync(Key(instanceId), services.Logger).ConfigureAwait(false);
+        await grains.WakeInstanceAsync(row.InstanceId, services.Logger).ConfigureAwait(false);
         return instanceId;
     }
 
