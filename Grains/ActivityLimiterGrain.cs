@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 
 namespace Baton.Grains;
@@ -10,7 +11,7 @@ namespace Baton.Grains;
 /// Reentrant: waiting requests hold calls open while releases and renewals come in.
 /// </summary>
 [Reentrant]
-internal sealed class ActivityLimiterGrain(TimeProvider time) : Grain, IActivityLimiterGrain
+internal sealed class ActivityLimiterGrain([FromKeyedServices(BatonClock.ServiceKey)] TimeProvider time) : Grain, IActivityLimiterGrain
 {
     /// <summary>How long a permit or a waiting request lasts without a renewal.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);

@@ -1,5 +1,6 @@
 using Baton.Grains.Logging;
 using Baton.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -20,7 +21,7 @@ internal sealed class InstanceRecovery(
     IGrainFactory grains,
     IClusterMembershipService membership,
     IOptions<BatonOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(BatonClock.ServiceKey)] TimeProvider time,
     ILoggerFactory loggerFactory)
 {
     private const int BatchSize = 1_000;

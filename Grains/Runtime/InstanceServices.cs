@@ -1,6 +1,7 @@
 using Baton.Grains.Registry;
 using Baton.Grains.Replay;
 using Baton.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ internal sealed class InstanceServices(
     IWorkflowStore store,
     WorkflowRegistry registry,
     IOptions<BatonOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(BatonClock.ServiceKey)] TimeProvider time,
     ILoggerFactory loggerFactory,
     SiloIdentity silo,
     CompletionNotifier notifier,

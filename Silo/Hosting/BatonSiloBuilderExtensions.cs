@@ -38,7 +38,7 @@ public static class BatonSiloBuilderExtensions
             services.AddSingleton(builder);
             services.AddSingleton(builder.Registry);
             services.AddOptions<BatonOptions>();
-            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddKeyedSingleton(BatonClock.ServiceKey, TimeProvider.System);
             services.TryAddSingleton<CompletionNotifier>();
             services.TryAddSingleton<SiloIdentity>();
             services.TryAddSingleton<InstanceServices>();

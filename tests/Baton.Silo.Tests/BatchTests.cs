@@ -66,7 +66,7 @@ public sealed class BatchTests
     public async Task Parallel_FirstSuccessful_TakesTheFirstBranch_AndCancelsTheOthersTimers()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await TestSilo.StartAsync(services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(s, clock));
+        await using var silo = await TestSilo.StartAsync(services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddKeyedSingleton<TimeProvider>(s, BatonClock.ServiceKey, clock));
         var id = await silo.Client.StartAsync(nameof(RaceWorkflow));
         await Eventually.WaitUntil(async () => await Db.CountAsync(silo.DatabasePath, "messages", id, "step_id IS NOT NULL") == 3);
 

@@ -58,7 +58,7 @@ public sealed class CallbackTests
     public async Task Callback_HeartbeatsKeepItOpen_AndAMissedHeartbeatTimesItOut()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await TestSilo.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var silo = await TestSilo.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock));
         var id = await silo.Client.StartAsync(nameof(CallbackWorkflow), new CallbackRequest(0, 60));
         var token = await TokenOf(silo, id);
 

@@ -12,7 +12,7 @@ public sealed class CrossSiloWaitTests
         // The clock never moves: a wait that fell back to polling on a timer would never read again. Only the finish
         // itself, signalled on the grain's silo and carried to the waiter, can end these waits.
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var cluster = await BatonTestCluster.StartAsync(TestSilo.Options(silos: 2, services: s => s.AddSingleton<TimeProvider>(clock)));
+        await using var cluster = await BatonTestCluster.StartAsync(TestSilo.Options(silos: 2, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock)));
         var ids = new List<string>();
         for (var i = 0; i < 12; i++)
         {

@@ -29,7 +29,7 @@ public sealed class EventTests
     public async Task WaitForEvent_TimesOut_WithATypedExceptionTheWorkflowCatches()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await TestSilo.StartAsync(services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(s, clock));
+        await using var silo = await TestSilo.StartAsync(services: s => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddKeyedSingleton<TimeProvider>(s, BatonClock.ServiceKey, clock));
         var id = await silo.Client.StartAsync(nameof(ApprovalWorkflow), 3600);
         await Eventually.WaitUntil(async () => (await silo.Client.GetStatusAsync(id, true))!.History!.OfType<EventWaitStarted>().Any());
 

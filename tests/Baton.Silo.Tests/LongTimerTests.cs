@@ -10,7 +10,7 @@ public sealed class LongTimerTests
     public async Task Timer_AYearLong_WaitsOnDiskAndFiresWhenTheClockGetsThere()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        await using var silo = await TestSilo.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var silo = await TestSilo.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock));
         var id = await silo.Client.StartAsync(nameof(Reminder), new ReminderRequest("happy anniversary", 365 * 24 * 3600));
         await Eventually.WaitUntil(async () => (await silo.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
 

@@ -12,7 +12,7 @@ public sealed class NonDeterminismTests
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var path = TestSilo.NewDatabasePath();
         string id;
-        await using (var before = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(clock)))
+        await using (var before = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock)))
         {
             id = await before.Client.StartAsync(nameof(ChangingWorkflow), "parcel");
             await Eventually.WaitUntil(async () => (await before.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
@@ -21,7 +21,7 @@ public sealed class NonDeterminismTests
         ChangingWorkflow.Deployed = true;
         try
         {
-            await using var after = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(clock));
+            await using var after = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock));
             // Recovery may replay the instance (and find the change) as soon as the silo starts, or its timer may: either way
             // the step is named and the new code's activity is never scheduled.
             clock.Advance(TimeSpan.FromSeconds(1));

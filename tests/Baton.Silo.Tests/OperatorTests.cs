@@ -11,7 +11,7 @@ public sealed class OperatorTests
         var path = TestSilo.NewDatabasePath();
         var start = DateTimeOffset.UtcNow;
         string id;
-        await using (var first = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(new ManualTimeProvider(start))))
+        await using (var first = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, new ManualTimeProvider(start))))
         {
             id = await first.Client.StartAsync(nameof(SuspendableWorkflow));
             await Eventually.WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
@@ -22,7 +22,7 @@ public sealed class OperatorTests
 
         // The timer is due and an event arrives while suspended: both wait for the resume.
         var later = new ManualTimeProvider(start + TimeSpan.FromMinutes(5));
-        await using var second = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(later));
+        await using var second = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, later));
         await second.Client.RaiseEventAsync(id, "after", "the event");
         await Eventually.WaitUntil(async () => (await second.Client.GetStatusAsync(id, true))!.History!.OfType<EventRaised>().Any());
         var held = (await second.Client.GetStatusAsync(id, true))!;

@@ -12,7 +12,7 @@ public sealed class RetryAndTimeoutTests
         var start = DateTimeOffset.UtcNow;
         var key = Guid.NewGuid().ToString();
         string id;
-        await using (var first = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(new ManualTimeProvider(start))))
+        await using (var first = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, new ManualTimeProvider(start))))
         {
             id = await first.Client.StartAsync(nameof(RetryWorkflow), new FlakyRequest(key, 2));
             await Eventually.WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
@@ -20,7 +20,7 @@ public sealed class RetryAndTimeoutTests
 
         // The first retry is due a minute (± jitter) later: a silo whose clock is an hour on finds it on disk.
         var later = new ManualTimeProvider(start + TimeSpan.FromHours(1));
-        await using var second = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(later));
+        await using var second = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, later));
         await Eventually.WaitUntil(async () => (await second.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Count() == 2);
         later.Advance(TimeSpan.FromHours(1));
         var status = await second.Client.WaitForCompletionAsync(id, Eventually.Timeout);
@@ -117,14 +117,14 @@ public sealed class RetryAndTimeoutTests
         var path = TestSilo.NewDatabasePath();
         var start = DateTimeOffset.UtcNow;
         string id;
-        await using (var first = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(new ManualTimeProvider(start))))
+        await using (var first = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, new ManualTimeProvider(start))))
         {
             id = await first.Client.StartAsync(nameof(ConditionWorkflow), 3);
             await Eventually.WaitUntil(async () => (await first.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Any());
         }
 
         var later = new ManualTimeProvider(start + TimeSpan.FromMinutes(1));
-        await using var second = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(later));
+        await using var second = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, later));
         await Eventually.WaitUntil(async () => (await second.Client.GetStatusAsync(id, true))!.History!.OfType<TimerCreated>().Count() == 2);
         later.Advance(TimeSpan.FromMinutes(1));
         var status = await second.Client.WaitForCompletionAsync(id, Eventually.Timeout);
@@ -139,7 +139,7 @@ public sealed class RetryAndTimeoutTests
     public async Task WaitForCondition_AttemptsRunOut_ThrowsATypedException()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var silo = await TestSilo.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var silo = await TestSilo.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock));
         var id = await silo.Client.StartAsync(nameof(ConditionWorkflow), 100);
 
         for (var i = 1; i < 5; i++)

@@ -14,7 +14,7 @@ public sealed class ScheduleTests
     public async Task AnIntervalSchedule_StartsARunAtEachTime_UnderTheIdOfItsTime_AndSkipsWhileTheLastRunIsLive()
     {
         var clock = new ManualTimeProvider(T0);
-        await using var silo = await TestSilo.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var silo = await TestSilo.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock));
         var schedules = new ScheduleClient(silo.Client);
         await schedules.CreateAsync("greet", new ScheduleSpec { Workflow = nameof(GreetingChain), Input = Json(new[] { "Lima" }), Interval = TimeSpan.FromSeconds(10) });
         await schedules.CreateAsync("approve", new ScheduleSpec { Workflow = nameof(ApprovalWorkflow), Input = Json(3600), Interval = TimeSpan.FromSeconds(10) });
@@ -40,7 +40,7 @@ public sealed class ScheduleTests
     public async Task ACronSchedule_RunsAtItsTimes_InItsTimeZone_AndABadSpecIsRefusedByField()
     {
         var clock = new ManualTimeProvider(T0);
-        await using var silo = await TestSilo.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var silo = await TestSilo.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock));
         var schedules = new ScheduleClient(silo.Client);
 
         // 13:30 in Oslo (UTC+1 in December) is 12:30 UTC.
@@ -61,7 +61,7 @@ public sealed class ScheduleTests
     public async Task PauseResumeTriggerBackfillUpdateAndDelete_ChangeWhatTheScheduleStarts()
     {
         var clock = new ManualTimeProvider(T0);
-        await using var silo = await TestSilo.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var silo = await TestSilo.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, clock));
         var schedules = new ScheduleClient(silo.Client);
         await schedules.CreateAsync("ops", new ScheduleSpec { Workflow = nameof(SquareSum), Input = Json(2), Interval = TimeSpan.FromHours(1), Overlap = ScheduleOverlap.AllowAll });
         await UntilAsync(schedules, "ops", d => d.NextRunAt == T0.AddHours(1));
@@ -98,7 +98,7 @@ public sealed class ScheduleTests
     {
         var path = TestSilo.NewDatabasePath();
         var before = new ManualTimeProvider(T0);
-        await using (var silo = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(before)))
+        await using (var silo = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, before)))
         {
             var schedules = new ScheduleClient(silo.Client);
             await schedules.CreateAsync("durable", new ScheduleSpec { Workflow = nameof(SquareSum), Input = Json(2), Interval = TimeSpan.FromSeconds(10) });
@@ -109,7 +109,7 @@ public sealed class ScheduleTests
 
         // Down for 15 seconds: the run due at :20 is within the catch-up window, so it starts when the silo is back.
         var after = new ManualTimeProvider(T0.AddSeconds(25));
-        await using (var silo = await TestSilo.StartAsync(path, services: s => s.AddSingleton<TimeProvider>(after)))
+        await using (var silo = await TestSilo.StartAsync(path, services: s => s.AddKeyedSingleton<TimeProvider>(BatonClock.ServiceKey, after)))
         {
             var schedules = new ScheduleClient(silo.Client);
             await UntilAsync(schedules, "durable", d => d.Started == 2 && d.NextRunAt == T0.AddSeconds(30));

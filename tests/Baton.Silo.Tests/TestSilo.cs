@@ -78,7 +78,7 @@ public sealed class TestSilo : IAsyncDisposable
         Services = collection =>
         {
             services?.Invoke(collection);
-            if (collection.Any(d => d.ImplementationInstance is ManualTimeProvider))
+            if (collection.Any(d => d.IsKeyedService && d.KeyedImplementationInstance is ManualTimeProvider))
             {
                 // Reminders run on Orleans' own clock, which a manual clock cannot move: under one, every wait is a timer in
                 // memory that the test's clock drives. The reminder path has tests of its own, on real time.
