@@ -1,12 +1,14 @@
 using Baton.Grains.Registry;
 using Baton.Grains.Storage;
 using Baton.Silo.Storage;
+using Baton.Silo.Storage.Azure;
 using Baton.Silo.Storage.Postgres;
 using Baton.Silo.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans;
+using Orleans.Hosting;
 
 namespace Baton.Silo.Hosting;
 
@@ -103,6 +105,38 @@ public sealed class BatonBuilder
     {
         AddPostgresWorkflowStore(configure);
         Services.TryAddSingleton<IReminderTable, PostgresReminderTable>();
+        return this;
+    }
+
+    /// <summary>
+    /// Stores everything in Azure Storage, which every silo of a cluster shares: instances, histories and work in Azure
+    /// Tables, large payloads in Blobs, and Orleans' reminders in Orleans' own Azure Table reminder table (<c>{prefix}Reminders</c>).
+    /// Baton creates its tables and container on first start and checks them on every start after. With
+    /// <see cref="Clustering.AzureClusteringExtensions.UseAzureClustering"/> the membership is there too.
+    /// </summary>
+    /// <param name="configure">Sets the connection string and table prefix.</param>
+    /// <returns>This builder.</returns>
+    public BatonBuilder UseAzureStore(Action<AzureStoreOptions> configure)
+    {
+        AddAzureWorkflowStore(configure);
+        Services.UseAzureTableReminderService(reminders => reminders.Configure<IOptions<AzureStoreOptions>>((o, store) =>
+        {
+            o.TableServiceClient = new global::Azure.Data.Tables.TableServiceClient(store.Value.ConnectionString);
+            o.TableName = store.Value.TablePrefix + "Reminders";
+        }));
+        return this;
+    }
+
+    /// <summary>The Azure Storage workflow store alone, without Orleans' reminders: what a silo and a front end both need.</summary>
+    internal BatonBuilder AddAzureWorkflowStore(Action<AzureStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        Services.TryAddSingleton(sp => new AzureWorkflowStore(
+            sp.GetRequiredService<IOptions<AzureStoreOptions>>().Value,
+            sp.GetRequiredService<IOptions<BatonOptions>>().Value.LargePayloadThreshold,
+            sp.GetService<IPayloadCodec>() ?? AesGcmPayloadCodec.From(sp.GetRequiredService<IOptions<BatonOptions>>().Value)));
+        Services.TryAddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<AzureWorkflowStore>());
         return this;
     }
 

@@ -26,6 +26,13 @@ public static class BatonNodeExtensions
     /// </summary>
     public const string PostgresSection = "Baton:Postgres";
 
+    /// <summary>
+    /// The configuration section of the Azure Storage store (<c>ConnectionString</c>, <c>TablePrefix</c>). With a connection
+    /// string (and none for PostgreSQL) the node keeps everything in that account and joins the cluster of the silos that
+    /// share it.
+    /// </summary>
+    public const string AzureSection = "Baton:Azure";
+
     /// <summary>The key that makes the API host a front end without a silo (<see cref="AddBatonFrontEnd"/>). Default: false.</summary>
     public const string FrontEndKey = "Baton:FrontEnd";
 
@@ -44,7 +51,8 @@ public static class BatonNodeExtensions
     /// <summary>
     /// Makes the host an Orleans silo with Baton and the sample workflows registered. With a connection string in
     /// <see cref="PostgresSection"/>, the store, Orleans' reminders and its membership are in PostgreSQL, and the silo joins
-    /// the cluster of every silo on that database; otherwise the store is the SQLite file <c>baton.db</c> in
+    /// the cluster of every silo on that database; with one in <see cref="AzureSection"/> instead, they are in that Azure
+    /// Storage account (Tables and Blobs) and the silo joins the cluster of every silo on it; otherwise the store is the SQLite file <c>baton.db</c> in
     /// <see cref="DataDirectoryKey"/> and the silo is a cluster of one (localhost clustering). Baton's options bind from
     /// the <c>Baton</c> section; Orleans' from the <c>Orleans</c> section: <c>SiloPort</c> (default 11111),
     /// <c>GatewayPort</c> (default 30000; 0 for none), <c>AdvertisedIPAddress</c> (default 127.0.0.1: the address other
@@ -62,6 +70,7 @@ public static class BatonNodeExtensions
         var dataDirectory = configuration[DataDirectoryKey] ?? "data";
         var orleans = configuration.GetSection("Orleans");
         var postgres = configuration.GetSection(PostgresSection);
+        var azure = configuration.GetSection(AzureSection);
         // Orleans and its placement retries log every start-up step at Information, and HttpClient every webhook delivery; a
         // node's own log wants their warnings only.
         host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning).AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
@@ -74,13 +83,23 @@ public static class BatonNodeExtensions
             var serviceId = orleans["ServiceId"] ?? "baton";
             var clusterId = orleans["ClusterId"] ?? "baton";
             baton = silo.AddBaton(options => configuration.GetSection("Baton").Bind(options));
-            if (!string.IsNullOrWhiteSpace(postgres["ConnectionString"]))
+            var shared = !string.IsNullOrWhiteSpace(postgres["ConnectionString"]) || !string.IsNullOrWhiteSpace(azure["ConnectionString"]);
+            if (shared)
             {
                 var advertised = IPAddress.Parse(orleans["AdvertisedIPAddress"] ?? "127.0.0.1");
                 silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId))
-                    .ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised))
-                    .UsePostgresClustering();
+                    .ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            }
+
+            if (!string.IsNullOrWhiteSpace(postgres["ConnectionString"]))
+            {
+                silo.UsePostgresClustering();
                 baton.UsePostgresStore(store => postgres.Bind(store));
+            }
+            else if (shared)
+            {
+                silo.UseAzureClustering();
+                baton.UseAzureStore(store => azure.Bind(store));
             }
             else
             {
@@ -99,31 +118,43 @@ public static class BatonNodeExtensions
     }
 
     /// <summary>
-    /// Makes the host a front end of a cluster on PostgreSQL, without a silo of its own: an Orleans client that finds the
-    /// silos through the membership in <see cref="PostgresSection"/> and serves <see cref="IWorkflowClient"/> through them,
+    /// Makes the host a front end of a cluster on PostgreSQL or Azure Storage, without a silo of its own: an Orleans client
+    /// that finds the silos through the membership in <see cref="PostgresSection"/> (or <see cref="AzureSection"/>) and serves <see cref="IWorkflowClient"/> through them,
     /// with the store opened for what a front end reads itself (the status event log) and the sample workflows registered
     /// (for typed routes and the catalog; register the same workflows as the silos). The cluster's ids come from the
     /// <c>Orleans</c> section as in <see cref="AddBatonNode"/>.
     /// </summary>
     /// <param name="host">The host builder.</param>
     /// <returns>A builder to register more workflows (their types, for routes); activities registered here never run here.</returns>
-    /// <exception cref="InvalidOperationException">No PostgreSQL connection string is configured.</exception>
+    /// <exception cref="InvalidOperationException">Neither a PostgreSQL nor an Azure Storage connection string is configured.</exception>
     public static BatonBuilder AddBatonFrontEnd(this IHostApplicationBuilder host)
     {
         ArgumentNullException.ThrowIfNull(host);
         var configuration = host.Configuration;
         var postgres = configuration.GetSection(PostgresSection);
-        if (string.IsNullOrWhiteSpace(postgres["ConnectionString"]))
+        var azure = configuration.GetSection(AzureSection);
+        var onPostgres = !string.IsNullOrWhiteSpace(postgres["ConnectionString"]);
+        if (!onPostgres && string.IsNullOrWhiteSpace(azure["ConnectionString"]))
         {
-            throw new InvalidOperationException($"A front end needs the cluster's PostgreSQL database: set {PostgresSection}:ConnectionString.");
+            throw new InvalidOperationException($"A front end needs the cluster's store: set {PostgresSection}:ConnectionString or {AzureSection}:ConnectionString.");
         }
 
         var orleans = configuration.GetSection("Orleans");
         host.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning).AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        host.UseOrleansClient(client => client
-            .Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans["ClusterId"] ?? "baton", orleans["ServiceId"] ?? "baton"))
-            .UsePostgresClustering(store => postgres.Bind(store))
-            .AddBatonClusterClient());
+        host.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans["ClusterId"] ?? "baton", orleans["ServiceId"] ?? "baton"));
+            if (onPostgres)
+            {
+                client.UsePostgresClustering(store => postgres.Bind(store));
+            }
+            else
+            {
+                client.UseAzureClustering(store => azure.Bind(store));
+            }
+
+            client.AddBatonClusterClient();
+        });
 
         var services = host.Services;
         var baton = new BatonBuilder(services);
@@ -132,7 +163,15 @@ public static class BatonNodeExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<BatonOptions>().Bind(configuration.GetSection("Baton"));
         services.TryAddSingleton<Baton.Grains.Registry.NamespaceCatalog>(); // the namespaces, as the silos declare them, for the catalog and the dashboard
-        baton.AddPostgresWorkflowStore(store => postgres.Bind(store));
+        if (onPostgres)
+        {
+            baton.AddPostgresWorkflowStore(store => postgres.Bind(store));
+        }
+        else
+        {
+            baton.AddAzureWorkflowStore(store => azure.Bind(store));
+        }
+
         services.AddHostedService<StoreInitializer>();
         return baton.AddSampleWorkflows();
     }

@@ -38,6 +38,26 @@ public sealed class MultiSiloTests(ITestOutputHelper output)
             });
     }
 
+    [SkippableFact]
+    public async Task ThreeSilos_OnAzureStorage_OneKilledMidFlight_EveryWorkflowCompletesOnce()
+    {
+        Skip.If(AzureStorageScope.ConnectionString is null, AzureStorageScope.SkipReason);
+        await using var scope = AzureStorageScope.Create();
+        var instances = new Azure.Data.Tables.TableClient(AzureStorageScope.ConnectionString, scope.TablePrefix + "Instances");
+        await ThreeSilosWithOneKilledAsync(
+            b => b.UseAzureStore(o => (o.ConnectionString, o.TablePrefix) = (AzureStorageScope.ConnectionString!, scope.TablePrefix)),
+            async (_, silo) =>
+            {
+                var held = 0L;
+                await foreach (var row in instances.QueryAsync<Azure.Data.Tables.TableEntity>($"LeaseOwner eq '{silo}' and Gone ne true", select: ["RowKey"]))
+                {
+                    held++;
+                }
+
+                return held;
+            });
+    }
+
     /// <summary>300 workflows over three silos on <paramref name="store"/>, one silo killed while a fifth of their activities have run.</summary>
     /// <param name="store">The store; null for SQLite.</param>
     /// <param name="leasedBy">How many work items the silo (by its address) holds leased in the store.</param>

@@ -14,7 +14,7 @@ public abstract partial class StoreContract : IAsyncLifetime
     protected const long PayloadThreshold = 1024;
 
     private readonly List<IWorkflowStore> _opened = [];
-    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private protected static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>Opens a store on this test's database; each call opens another store (as another silo would) on the same one.</summary>
     private protected abstract IWorkflowStore CreateStore();
@@ -246,7 +246,52 @@ public abstract partial class StoreContract : IAsyncLifetime
         Assert.Contains("o-idle", await store.FindOrphanedInstancesAsync(["silo-x"], 10, default));
     }
 
-    private static InstanceCommit Create(string id, string? input, string name = "Flow", DateTime? at = null) => new()
+    [SkippableFact]
+    public async Task ATurnThatConsumesATimerAndClosesEverything_Commits()
+    {
+        var store = await OpenAsync();
+        var outcome = await store.CommitAsync(Create("closing", null) with { NewTimers = [new TimerWork(1, T0)], NewWorkItems = [new ActivityWork(2, "Act", null, "default")] }, default);
+        var timer = Assert.Single(outcome.Timers);
+
+        // The timer's message is both consumed and closed by this turn: the store must write it once.
+        await store.CommitAsync(Turn("closing", 1, 1, [new TimerFired(1), new WorkflowCompleted(null)]) with
+        {
+            Status = WorkflowRuntimeStatus.Completed,
+            ConsumedMessages = [timer.MessageId],
+            ConsumedWorkItems = [2],
+            ClosedSteps = [1, 2],
+            CloseAll = true,
+        }, default);
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await store.GetInstanceAsync("closing", default))!.Status);
+        Assert.Empty(await store.GetMessagesAsync("closing", 10, default));
+    }
+
+    [SkippableFact]
+    public async Task AFanOutTurn_BeyondATransactionsSize_CommitsWhole()
+    {
+        var store = await OpenAsync();
+        await store.CommitAsync(Create("wide", null), default);
+        const int width = 250;
+        var events = Enumerable.Range(1, width).Select(i => (HistoryEvent)new ActivityScheduled(i, "Act", i.ToString(), "wide")).ToList();
+        await store.CommitAsync(Turn("wide", 1, 1, events) with
+        {
+            NewWorkItems = Enumerable.Range(1, width).Select(i => new ActivityWork(i, "Act", i.ToString(), "wide")).ToList(),
+            NewTimers = [new TimerWork(width + 1, T0.AddHours(1))],
+            Outgoing = [new OutgoingMessage("wide-peer", new EventRaised("ping", "1"))],
+        }, default);
+
+        var history = await store.GetHistoryAsync("wide", default);
+        Assert.Equal(width + 1, history.Count);
+        Assert.Equal(Enumerable.Range(1, width), history.OfType<ActivityScheduled>().Select(e => e.StepId));
+        Assert.Single(await store.GetMessagesAsync("wide", 10, default));
+        Assert.Single(await store.GetMessagesAsync("wide-peer", 10, default));
+        var claimed = await store.ClaimWorkItemsAsync("silo-b", ["wide"], ["silo-b"], 1000, default);
+        Assert.Equal(Enumerable.Range(1, width), claimed.Select(w => w.StepId).Order());
+        Assert.Equal(2L, (await store.GetInstanceAsync("wide", default))!.Revision);
+    }
+
+    private protected static InstanceCommit Create(string id, string? input, string name = "Flow", DateTime? at = null) => new()
     {
         InstanceId = id,
         ExpectedRevision = 0,
@@ -263,7 +308,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         NewTimers = [],
     };
 
-    private static InstanceCommit Turn(string id, long revision, int firstPosition, IReadOnlyList<HistoryEvent> events) => new()
+    private protected static InstanceCommit Turn(string id, long revision, int firstPosition, IReadOnlyList<HistoryEvent> events) => new()
     {
         InstanceId = id,
         ExpectedRevision = revision,
