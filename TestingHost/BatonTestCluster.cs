@@ -14,6 +14,12 @@ namespace Baton.TestingHost;
 /// </summary>
 public sealed class BatonTestCluster : IAsyncDisposable
 {
+    /// <summary>
+    /// The environment variable that, set to <c>azure</c> (with <see cref="AzureStorageScope.Variable"/>), runs every cluster
+    /// that names no store of its own on the Azure store instead of SQLite: the engine's tests against Azure Storage.
+    /// </summary>
+    public const string StoreVariable = "BATON_TEST_STORE";
+
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollDelay = TimeSpan.FromMilliseconds(20);
 
@@ -50,6 +56,12 @@ public sealed class BatonTestCluster : IAsyncDisposable
             if (options.Store is { } useStore)
             {
                 useStore(baton);
+            }
+            else if (Environment.GetEnvironmentVariable(StoreVariable) == "azure" && AzureStorageScope.ConnectionString is { } azure)
+            {
+                // The engine's tests on the Azure store: one table prefix per database path, so that a restart finds its data.
+                var prefix = "f" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(databasePath)))[..16];
+                baton.UseAzureStore(s => (s.ConnectionString, s.TablePrefix) = (azure, prefix));
             }
             else
             {

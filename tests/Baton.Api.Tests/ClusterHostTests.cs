@@ -7,7 +7,7 @@ using Baton.TestingHost;
 namespace Baton.Api.Tests;
 
 /// <summary>
-/// Baton's own hosts as a cluster on PostgreSQL, each an OS process: two API nodes (each a silo) and an API front end
+/// Baton's own hosts as a cluster on PostgreSQL or Azure Storage, each an OS process: two API nodes (each a silo) and an API front end
 /// without a silo, joined through configuration alone.
 /// </summary>
 public sealed class ClusterHostTests
@@ -19,12 +19,36 @@ public sealed class ClusterHostTests
     {
         Skip.If(PostgresSchemaScope.ConnectionString is null, PostgresSchemaScope.SkipReason);
         await using var schema = PostgresSchemaScope.Create();
+        await TwoNodesAndAFrontEndAsync(
+            [$"--Baton:Postgres:ConnectionString={PostgresSchemaScope.ConnectionString}", $"--Baton:Postgres:Schema={schema.Schema}"], schema.Schema);
+    }
+
+    [SkippableFact]
+    public async Task TwoNodesAndAFrontEnd_OnAzureStorage_ServeWorkflows_AndKeepServingWhenANodeIsKilled()
+    {
+        Skip.If(AzureStorageScope.ConnectionString is null, AzureStorageScope.SkipReason);
+        await using var scope = AzureStorageScope.Create();
+        try
+        {
+            await TwoNodesAndAFrontEndAsync(
+                [$"--Baton:Azure:ConnectionString={AzureStorageScope.ConnectionString}", $"--Baton:Azure:TablePrefix={scope.TablePrefix}"], scope.TablePrefix);
+        }
+        finally
+        {
+            var tables = new Azure.Data.Tables.TableServiceClient(AzureStorageScope.ConnectionString);
+            await tables.DeleteTableAsync(scope.TablePrefix + "Members");
+            await tables.DeleteTableAsync(scope.TablePrefix + "Reminders");
+        }
+    }
+
+    /// <summary>Two API nodes and a front end on the store the arguments name, a node killed midway.</summary>
+    private static async Task TwoNodesAndAFrontEndAsync(string[] store, string clusterId)
+    {
         string[] Cluster(params string[] more) =>
         [
             "--urls", "http://127.0.0.1:0",
-            $"--Baton:Postgres:ConnectionString={PostgresSchemaScope.ConnectionString}",
-            $"--Baton:Postgres:Schema={schema.Schema}",
-            $"--Orleans:ClusterId={schema.Schema}",
+            .. store,
+            $"--Orleans:ClusterId={clusterId}",
             .. more,
         ];
         string[] Node() => Cluster(

@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 
 // A silo for the crash and chaos tests: starts N CrashFanOut instances, prints STARTED, and runs until it is killed.
-// Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME) --log PATH --instances N [--composite | --updates | --entities]
+// Usage: Baton.CrashHost (--db PATH | --postgres CONNECTION --schema NAME | --azure CONNECTION --prefix NAME) --log PATH --instances N [--composite | --updates | --entities]
 // --db runs a cluster of one on a SQLite file; --postgres joins the cluster of every silo on that schema (with a
-// gateway, for the test's client). --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
+// gateway, for the test's client); --azure the cluster of every silo on that Azure Storage account and table prefix. --composite starts CrashComposite instances, which run CrashFanOut as a child, retry
 // and take an event; --instances 0 starts nothing, for a silo that only serves. --schedule creates a schedule that starts
 // a CrashFanOut every second. --namespace NAME declares that namespace and starts the same instances (same ids) in it too.
 // --long-waits starts CrashNap instances, whose timers are long waits (ReminderThreshold is one second), has Orleans
@@ -47,6 +47,13 @@ builder.UseOrleans(silo =>
             .ConfigureEndpoints(IPAddress.Loopback, FreeLoopbackPort(), FreeLoopbackPort())
             .UsePostgresClustering();
         baton.UsePostgresStore(s => (s.ConnectionString, s.Schema) = (Argument("--postgres"), Argument("--schema")));
+    }
+    else if (args.Contains("--azure"))
+    {
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("chaos", "chaos"))
+            .ConfigureEndpoints(IPAddress.Loopback, FreeLoopbackPort(), FreeLoopbackPort())
+            .UseAzureClustering();
+        baton.UseAzureStore(s => (s.ConnectionString, s.TablePrefix) = (Argument("--azure"), Argument("--prefix")));
     }
     else
     {

@@ -115,7 +115,7 @@ internal sealed partial class AzureWorkflowStore
     {
         if (!_fences.TryGetValue(key, out var fence) || fence.Revision != expectedRevision || fence.Pending)
         {
-            await FinishPendingAsync(key, cancellationToken).ConfigureAwait(false);
+            await FinishPendingAsync(key, rowsOnly: false, cancellationToken).ConfigureAwait(false);
             if (await ReadInstanceEntityAsync(key, cancellationToken).ConfigureAwait(false) is null || !_fences.TryGetValue(key, out fence))
             {
                 throw new InstanceConflictException(key, expectedRevision);
@@ -197,10 +197,12 @@ internal sealed partial class AzureWorkflowStore
         var writes = new List<RowWrite>();
         if (commit.HistoryReset)
         {
-            var keep = commit.FirstPosition + prepared.Events.Length;
+            // The stored history becomes exactly the new events: every other row goes, whatever its position.
+            var (first, end) = (commit.FirstPosition, commit.FirstPosition + prepared.Events.Length);
             await foreach (var row in QueryRangeAsync(key, AzureKeys.HistoryPrefix, null, cancellationToken, ["RowKey"]).ConfigureAwait(false))
             {
-                if (long.Parse(row.RowKey.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) >= keep)
+                var position = long.Parse(row.RowKey.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+                if (position < first || position >= end)
                 {
                     writes.Add(new RowWrite(RowWrite.Delete, row.RowKey, null));
                 }

@@ -9,13 +9,17 @@ namespace Baton.Silo.Storage.Azure;
 // the committing silo right after the commit, or by whoever reads the instance next when that silo died first.
 internal sealed partial class AzureWorkflowStore
 {
-    /// <summary>Finishes the turn an instance's status row names as pending, if any.</summary>
-    private async Task FinishPendingAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finishes the turn an instance's status row names as pending, if any. A reader of the instance's own rows
+    /// (<paramref name="rowsOnly"/>) writes only the rows a turn record holds, so that it reads the whole turn; the effects
+    /// are left to the silo holding the instance, or to the one that takes it over, so that they are made once.
+    /// </summary>
+    private async Task FinishPendingAsync(string key, bool rowsOnly, CancellationToken cancellationToken)
     {
         var row = await ReadInstanceEntityAsync(key, cancellationToken).ConfigureAwait(false);
-        if (row?.GetString("Pending") is { Length: > 0 } pending)
+        if (row?.GetString("Pending") is { Length: > 0 } pending && !(rowsOnly && pending == AzureKeys.Pending))
         {
-            await FinishTurnAsync(key, pending, null, cancellationToken).ConfigureAwait(false);
+            await FinishTurnAsync(key, pending, null, cancellationToken, rowsOnly).ConfigureAwait(false);
         }
     }
 
@@ -28,7 +32,8 @@ internal sealed partial class AzureWorkflowStore
     /// <param name="turn">The turn, when the caller has it; else it is read.</param>
     /// <param name="cancellationToken">Cancels the work (it is finished later by another reader).</param>
     /// <returns>The instances whose inboxes it wrote to.</returns>
-    private async Task<IReadOnlyList<string>> FinishTurnAsync(string key, string pending, AzureTurn? turn, CancellationToken cancellationToken)
+    /// <param name="rowsOnly">Writes the rows only: no effects, and the mark stays.</param>
+    private async Task<IReadOnlyList<string>> FinishTurnAsync(string key, string pending, AzureTurn? turn, CancellationToken cancellationToken, bool rowsOnly = false)
     {
         var pk = AzureKeys.Escape(key);
         var recordRevision = pending == AzureKeys.Pending ? 0 : long.Parse(pending.AsSpan("turn:".Length), CultureInfo.InvariantCulture);
@@ -81,6 +86,11 @@ internal sealed partial class AzureWorkflowStore
             {
                 return []; // Another reader finished the turn.
             }
+        }
+
+        if (rowsOnly)
+        {
+            return [];
         }
 
         var messaged = await MakeEffectsAsync(key, turn, cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,7 @@ internal sealed partial class AzureWorkflowStore
     public async Task<long> ClaimInstanceAsync(string instanceId, long expectedRevision, string owner, CancellationToken cancellationToken)
     {
         // The silo taking over finishes what the last one left pending before it reads the history.
-        await FinishPendingAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await FinishPendingAsync(instanceId, rowsOnly: false, cancellationToken).ConfigureAwait(false);
         await WriteHintsAsync(await OwnerHintsAsync(instanceId, owner, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         while (true)
         {
@@ -89,6 +89,15 @@ internal sealed partial class AzureWorkflowStore
                     continue;
                 }
 
+                if (((WorkflowRuntimeStatus)status.GetInt32("Status")!.Value).IsTerminal())
+                {
+                    // A finished instance whose silo died before it finished its last turn: no grain has anything left to
+                    // do, so the turn is finished here.
+                    await FinishPendingAsync(key, rowsOnly: false, cancellationToken).ConfigureAwait(false);
+                    await AzureBatch.DeleteOneAsync(Index, partition, hint.RowKey, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (await HasPendingWorkAsync(key, status, cancellationToken).ConfigureAwait(false))
                 {
                     orphans.Add(key);
@@ -96,6 +105,12 @@ internal sealed partial class AzureWorkflowStore
                     {
                         return orphans;
                     }
+                }
+                else
+                {
+                    // Nothing to do: let go of it, as a silo lets go of an instance whose waits reminders carry, so that it is not
+                    // checked again at every scan. A message that arrives later marks it again (the empty owner).
+                    await ReleaseIdleAsync(key, status, partition, hint.RowKey, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -161,6 +176,20 @@ internal sealed partial class AzureWorkflowStore
         }
 
         return [new TableEntity(AzureKeys.Owner(owner), AzureKeys.Escape(key)) { ["Key"] = key }];
+    }
+
+    private async Task ReleaseIdleAsync(string key, TableEntity status, string partition, string hintRow, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Instances.UpdateEntityAsync(new TableEntity(status.PartitionKey, AzureKeys.Instance) { ["Owner"] = "", ["Held"] = false }, status.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            _fences.TryRemove(key, out _);
+            await AzureBatch.DeleteOneAsync(Index, partition, hintRow, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Changed meanwhile (a message, a claim): the next scan looks again.
+        }
     }
 
     /// <summary>Whether an instance has anything to do: a pending turn, a message or a work item.</summary>

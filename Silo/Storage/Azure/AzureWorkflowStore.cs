@@ -119,7 +119,7 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
 
     public async Task<IReadOnlyList<(long Position, HistoryEvent Event)>> GetHistoryAfterAsync(string instanceId, long afterPosition, int limit, CancellationToken cancellationToken)
     {
-        await FinishPendingAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await FinishPendingAsync(instanceId, rowsOnly: true, cancellationToken).ConfigureAwait(false);
         var pk = AzureKeys.Escape(instanceId);
         var from = AzureKeys.History(Math.Max(afterPosition + 1, 0));
         var events = new List<(long, HistoryEvent)>();
@@ -140,7 +140,7 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
 
     public async Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(string instanceId, int limit, CancellationToken cancellationToken)
     {
-        await FinishPendingAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await FinishPendingAsync(instanceId, rowsOnly: true, cancellationToken).ConfigureAwait(false);
         var live = new List<(long Id, long VisibleAt, string Body)>();
         await foreach (var entity in QueryRangeAsync(instanceId, AzureKeys.MessagePrefix, "Gone ne true", cancellationToken).ConfigureAwait(false))
         {

@@ -5,6 +5,9 @@ using Baton.Client;
 using Baton.CrashHost;
 using Baton.History;
 using Baton.Silo.Clustering;
+using Azure.Data.Tables;
+using Baton.Grains.Storage;
+using Baton.Silo.Storage.Azure;
 using Baton.Silo.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +20,7 @@ using Xunit.Abstractions;
 namespace Baton.Silo.Tests.Stores;
 
 /// <summary>
-/// The chaos suite: three silo processes on PostgreSQL run workflows with fan-out, children, timers and events while a
+/// The chaos suite: three silo processes on PostgreSQL (and, shorter, on Azure Storage) run workflows with fan-out, children, timers and events while a
 /// driver kills silos (SIGKILL) and restarts them, and pauses one (SIGSTOP) past its failure detection before resuming it.
 /// Afterwards every workflow has the right output, no history event was recorded twice, and every activity ran.
 /// </summary>
@@ -32,13 +35,87 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
     {
         Skip.If(PostgresSchemaScope.ConnectionString is null, PostgresSchemaScope.SkipReason);
         var connection = PostgresSchemaScope.ConnectionString!;
-        var workflows = int.TryParse(Environment.GetEnvironmentVariable("BATON_CHAOS_WORKFLOWS"), out var n) ? n : 300;
         await using var schema = PostgresSchemaScope.Create();
+        await using var store = new PostgresWorkflowStore(new PostgresStoreOptions { ConnectionString = connection, Schema = schema.Schema }, 64 * 1024);
+        await store.InitializeAsync(default);
+        var database = store.DataSource;
+        await RunAsync(new ChaosBackend(
+            ["--postgres", connection, "--schema", schema.Schema],
+            store,
+            client => client.UsePostgresClustering(o => (o.ConnectionString, o.Schema) = (connection, schema.Schema)),
+            silo => ScalarAsync(database, "SELECT count(*) FROM instances WHERE owner = $1", silo),
+            silo => ScalarAsync(database, "SELECT count(*) FROM work_items WHERE lease_owner = $1", silo),
+            async silo => await ScalarAsync(database, "SELECT count(*) FROM membership WHERE address = $1 AND status = " + Dead, silo) > 0),
+            workflows: 300);
+    }
+
+    [SkippableFact]
+    public async Task ThreeSiloProcesses_OnAzureStorage_KilledRestartedAndPaused_EveryWorkflowCompletesOnce()
+    {
+        Skip.If(AzureStorageScope.ConnectionString is null, AzureStorageScope.SkipReason);
+        var connection = AzureStorageScope.ConnectionString!;
+        await using var scope = AzureStorageScope.Create();
+        await using var store = new AzureWorkflowStore(new AzureStoreOptions { ConnectionString = connection, TablePrefix = scope.TablePrefix }, 64 * 1024);
+        await store.InitializeAsync(default);
+        var members = new TableClient(connection, scope.TablePrefix + "Members");
+        async Task<long> CountAsync(string filter)
+        {
+            var count = 0L;
+            await foreach (var row in store.Instances.QueryAsync<TableEntity>(filter, select: ["RowKey"]))
+            {
+                count++;
+            }
+
+            return count;
+        }
+
+        try
+        {
+            await RunAsync(new ChaosBackend(
+                ["--azure", connection, "--prefix", scope.TablePrefix],
+                store,
+                client => client.UseAzureClustering(o => (o.ConnectionString, o.TablePrefix) = (connection, scope.TablePrefix)),
+                silo => CountAsync($"RowKey eq 'i' and Held eq true and Owner eq '{silo}'"),
+                silo => CountAsync($"LeaseOwner eq '{silo}' and Gone ne true"),
+                async silo =>
+                {
+                    // Orleans' Azure membership rows: the silo's address, port and generation, and its status by name.
+                    await foreach (var row in members.QueryAsync<TableEntity>("Status eq 'Dead'"))
+                    {
+                        if ($"{row.GetString("Address")}:{row.GetString("Port")}@{row.GetString("Generation")}" == silo)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                }),
+                workflows: 100);
+        }
+        finally
+        {
+            await members.DeleteAsync();
+            await new TableServiceClient(connection).DeleteTableAsync(scope.TablePrefix + "Reminders");
+        }
+    }
+
+    /// <summary>What the chaos suite needs of a store: how silos join it, and how to count what a silo holds.</summary>
+    private sealed record ChaosBackend(
+        string[] SiloArguments,
+        IWorkflowStore Store,
+        Action<IClientBuilder> Clustering,
+        Func<string, Task<long>> InstancesHeldBy,
+        Func<string, Task<long>> ActivitiesLeasedBy,
+        Func<string, Task<bool>> DeclaredDead);
+
+    private async Task RunAsync(ChaosBackend backend, int workflows)
+    {
+        workflows = int.TryParse(Environment.GetEnvironmentVariable("BATON_CHAOS_WORKFLOWS"), out var n) ? n : workflows;
         var logs = Path.Combine(Path.GetTempPath(), "baton-chaos", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(logs);
         var generation = 0;
         string[] Arguments() =>
-            ["--postgres", connection, "--schema", schema.Schema, "--log", Path.Combine(logs, $"executions-{Interlocked.Increment(ref generation)}.log"), "--instances", "0"];
+            [.. backend.SiloArguments, "--log", Path.Combine(logs, $"executions-{Interlocked.Increment(ref generation)}.log"), "--instances", "0"];
 
         var silos = new SiloProcess?[3];
         try
@@ -47,9 +124,8 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             silos[0] = await SiloProcess.StartAsync(SiloStart, Arguments());
             (silos[1], silos[2]) = (await SiloProcess.StartAsync(SiloStart, Arguments()), await SiloProcess.StartAsync(SiloStart, Arguments()));
 
-            await using var store = new PostgresWorkflowStore(new PostgresStoreOptions { ConnectionString = connection, Schema = schema.Schema }, 64 * 1024);
-            await store.InitializeAsync(default);
-            using var front = await StartFrontEndAsync(connection, schema.Schema);
+            var store = backend.Store;
+            using var front = await StartFrontEndAsync(backend.Clustering);
             var client = front.Services.GetRequiredService<IWorkflowClient>();
 
             var raises = new ConcurrentDictionary<string, int>();
@@ -74,7 +150,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             });
 
             // The odd half waits for its event through the whole of the chaos, so there are instances in flight at every step.
-            var report = await RunChaosAsync(silos, Arguments, store.DataSource);
+            var report = await RunChaosAsync(silos, Arguments, backend);
             await Parallel.ForEachAsync(Enumerable.Range(0, workflows).Where(k => k % 2 == 1), new ParallelOptions { MaxDegreeOfParallelism = 16 },
                 async (k, _) => await RaiseAsync(client, ids[k], k, raises));
 
@@ -107,7 +183,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             Assert.Equal(workflows * StepsPerChild, executions.Count);
             var runs = executions.Values.Sum();
             output.WriteLine(
-                $"{workflows} workflows on 3 silo processes: all completed with the right output, no event recorded twice. {report} " +
+                $"{workflows} workflows on 3 silo processes on {store.GetType().Name}: all completed with the right output, no event recorded twice. {report} " +
                 $"{runs} activity executions for {executions.Count} activities ({runs - executions.Count} re-executions, at most {executions.Values.Max()} of one).");
         }
         finally
@@ -125,7 +201,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
     /// Kills a silo and restarts it twice, then pauses one past failure detection and resumes it (the cluster has declared
     /// it dead by then, so it stops itself) and starts a replacement; returns what it measured.
     /// </summary>
-    private async Task<string> RunChaosAsync(SiloProcess?[] silos, Func<string[]> arguments, NpgsqlDataSource database)
+    private async Task<string> RunChaosAsync(SiloProcess?[] silos, Func<string[]> arguments, ChaosBackend backend)
     {
         var measured = new List<string>();
         for (var round = 0; round < 3; round++)
@@ -134,12 +210,12 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             var holdings = new long[silos.Length];
             for (var i = 0; i < silos.Length; i++)
             {
-                holdings[i] = await ScalarAsync(database, "SELECT count(*) FROM instances WHERE owner = $1", silos[i]!.Address);
+                holdings[i] = await backend.InstancesHeldBy(silos[i]!.Address);
             }
 
             var index = Array.IndexOf(holdings, holdings.Max());
             var victim = silos[index]!;
-            var leased = await ScalarAsync(database, "SELECT count(*) FROM work_items WHERE lease_owner = $1", victim.Address);
+            var leased = await backend.ActivitiesLeasedBy(victim.Address);
             var held = holdings[index];
             var clock = Stopwatch.StartNew();
             if (round < 2)
@@ -154,9 +230,9 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             // Detection: the membership table marks it dead. Takeover: the first of its instances claimed by another silo (its
             // leases are no measure: an instance elsewhere may consume a lease whose result was handed over before the kill).
             TimeSpan? takeover = null;
-            while (await ScalarAsync(database, "SELECT count(*) FROM membership WHERE address = $1 AND status = " + Dead, victim.Address) == 0)
+            while (!await backend.DeclaredDead(victim.Address))
             {
-                takeover ??= await TakenOverAsync(database, victim.Address, held) ? clock.Elapsed : null;
+                takeover ??= await TakenOverAsync(backend, victim.Address, held) ? clock.Elapsed : null;
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "The cluster did not declare the silo dead within a minute.");
                 await Task.Delay(50);
             }
@@ -164,7 +240,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             var detected = clock.Elapsed;
             while (takeover is null && held > 0 && clock.Elapsed < TimeSpan.FromSeconds(60))
             {
-                takeover = await TakenOverAsync(database, victim.Address, held) ? clock.Elapsed : null;
+                takeover = await TakenOverAsync(backend, victim.Address, held) ? clock.Elapsed : null;
                 await Task.Delay(50);
             }
 
@@ -194,8 +270,8 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
 
     private static string Seconds(TimeSpan? time) => time is { } t ? $"{t.TotalSeconds:N1} s" : "(it held nothing)";
 
-    private static async Task<bool> TakenOverAsync(NpgsqlDataSource database, string silo, long held) =>
-        held > 0 && await ScalarAsync(database, "SELECT count(*) FROM instances WHERE owner = $1", silo) < held;
+    private static async Task<bool> TakenOverAsync(ChaosBackend backend, string silo, long held) =>
+        held > 0 && await backend.InstancesHeldBy(silo) < held;
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql, string value)
     {
@@ -204,17 +280,19 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>An Orleans client that finds the silos through the membership in PostgreSQL, as an API front end does.</summary>
-    private static async Task<IHost> StartFrontEndAsync(string connection, string schema)
+    /// <summary>An Orleans client that finds the silos through the store's membership, as an API front end does.</summary>
+    private static async Task<IHost> StartFrontEndAsync(Action<IClientBuilder> clustering)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("chaos", "chaos"))
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10))
-            .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2))
-            .UsePostgresClustering(o => (o.ConnectionString, o.Schema) = (connection, schema))
-            .AddBatonClusterClient());
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("chaos", "chaos"))
+                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10))
+                .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+            clustering(client);
+            client.AddBatonClusterClient();
+        });
         var host = builder.Build();
         await host.StartAsync();
         return host;

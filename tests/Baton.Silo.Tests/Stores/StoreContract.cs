@@ -268,6 +268,22 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task AHistoryReset_LeavesExactlyTheNewEvents()
+    {
+        var store = await OpenAsync();
+        await store.CommitAsync(Create("reset", null), default);
+        await store.CommitAsync(Turn("reset", 1, 1, Enumerable.Range(1, 5).Select(i => (HistoryEvent)new ActivityCompleted(i, "1")).ToList()), default);
+
+        // Continue-as-new: the old run's history goes, whatever position the turn names; the new run starts from its inbox.
+        await store.CommitAsync(Turn("reset", 2, 6, []) with { HistoryReset = true, CloseAll = true, Status = WorkflowRuntimeStatus.ContinuedAsNew }, default);
+        Assert.Empty(await store.GetHistoryAsync("reset", default));
+
+        await store.CommitAsync(Turn("reset", 3, 0, [new WorkflowStarted("Flow", "2")]), default);
+        var history = await store.GetHistoryAsync("reset", default);
+        Assert.Equal("2", Assert.IsType<WorkflowStarted>(Assert.Single(history)).Input);
+    }
+
+    [SkippableFact]
     public async Task AFanOutTurn_BeyondATransactionsSize_CommitsWhole()
     {
         var store = await OpenAsync();
