@@ -15,7 +15,8 @@ public sealed class IdleCollectionTests
 
         // Collected as Orleans collects idle grains: the waiting instance is rows on disk, not an activation; one reminder
         // (its second's timer bucket) carries its wait.
-        Assert.Equal(1, await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM reminders WHERE grain_id LIKE '%timerbucket%' AND $id IS NOT NULL", id));
+        // The bucket's reminder is registered after the commit that made the wait, so the test waits for it.
+        await Eventually.WaitUntil(async () => await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM reminders WHERE grain_id LIKE '%timerbucket%' AND $id IS NOT NULL", id) == 1);
         await silo.CollectIdleAsync();
         await Eventually.WaitUntil(async () => await silo.ActiveInstancesAsync() == 0);
         Assert.Equal(WorkflowRuntimeStatus.Running, (await silo.Client.GetStatusAsync(id))!.RuntimeStatus);
