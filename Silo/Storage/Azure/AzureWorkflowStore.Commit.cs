@@ -24,10 +24,7 @@ internal sealed partial class AzureWorkflowStore
         var statusRow = StatusRow(prepared, revision, spilled);
 
         // Hints and blobs go first: a hint without its fact is dropped when read, a fact without its hint could be missed.
-        await Task.WhenAll(
-            Task.WhenAll(prepared.Payloads.Select(p => _blobs.WriteOnceAsync(AzureBlobs.Payload(p.InstanceId, p.Hash), p.Data, cancellationToken))),
-            Task.WhenAll(spilled.Select(s => _blobs.WriteOnceAsync(s.Path, s.Text, cancellationToken))),
-            WriteHintsAsync(hints, cancellationToken)).ConfigureAwait(false);
+        await Task.WhenAll(WriteBlobsAsync(prepared.Payloads, spilled, cancellationToken), WriteHintsAsync(hints, cancellationToken)).ConfigureAwait(false);
 
         var fits = rows.Writes.Count + 2 <= MaxOperationsPerTransaction && rows.Writes.Sum(w => w.Size) <= MaxTransactionChars;
         string pending = "";
