@@ -5,6 +5,9 @@
 # in-memory storage, and exports BATON_TEST_AZURE (a connection string). stop_azurite stops it by its PID. An account
 # already named by BATON_TEST_AZURE is used as it is, and left alone.
 
+# shellcheck source=scripts/node.sh
+source scripts/node.sh
+
 start_azurite() {
     if [ -n "${BATON_TEST_AZURE:-}" ]; then
         echo "azurite: using the account given by BATON_TEST_AZURE"
@@ -12,14 +15,7 @@ start_azurite() {
     fi
 
     local dir=tests/azurite
-    if ! command -v npm >/dev/null; then
-        echo "azurite: node is not installed; installing it from Debian"
-        if [ "$(id -u)" -ne 0 ]; then
-            echo "azurite: installing needs root (apt-get install nodejs npm); install them, or set BATON_TEST_AZURE" >&2
-            return 1
-        fi
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null || return 1
-    fi
+    install_node azurite || return 1
 
     if [ ! -x "$dir/node_modules/.bin/azurite" ]; then
         (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
