@@ -18,7 +18,7 @@ namespace Baton.Grains;
 /// holds no reminder of its own.
 /// </summary>
 [Reentrant]
-internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner runner, IGrainFactory grains) : Grain, IWorkflowGrain, IRemindable, IInstanceHost
+internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner runner, IGrainFactory grains) : Grain, IWorkflowGrain, IRemindable, IInstanceHost, ILocalInstance
 {
     // The reminder each waiting instance held before timer buckets carried long waits: one still in a store wakes its instance once, and goes.
     private const string LegacyWakeReminder = "baton-wake";
@@ -29,11 +29,13 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     private int _timerFired;
     private long? _armedBucket;
     private readonly CancellationTokenSource _deactivating = new();
+    private TaskScheduler _scheduler = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _instance = new WorkflowInstance(this.GetPrimaryKeyString(), services, this);
-        services.Notifier.Activated(_instance.InstanceId);
+        _scheduler = TaskScheduler.Current; // The activation's own: what runs on it runs as a turn of this grain.
+        services.Local.Add(_instance.InstanceId, this);
         return Task.CompletedTask;
     }
 
@@ -41,8 +43,9 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     {
         // Held waits end now rather than hold the deactivation (and a silo's shutdown) until they time out; waiters in this
         // silo look again, and wait wherever the instance is next.
+        services.Local.Remove(_instance.InstanceId, this);
         await _deactivating.CancelAsync();
-        services.Notifier.Deactivated(_instance.InstanceId);
+        services.Notifier.Signal(_instance.InstanceId);
 
         // Released only when reminders carry every wait: a timer in memory (a short wait, or a reminder that could not be
         // registered) keeps the owner, so that recovery wakes the instance if this silo goes.
@@ -105,6 +108,27 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     public Task DeliverActivityResultsAsync(ActivityResultMessage[] results) =>
         _instance.DeliverAsync(Array.ConvertAll(results, r => JsonSerializer.Deserialize<HistoryEvent>(r.Event, BatonJson.Options)!));
 
+    Task<bool> ILocalInstance.DeliverHereAsync(IReadOnlyList<HistoryEvent> results) =>
+        Task.Factory.StartNew(
+            async () =>
+            {
+                if (_deactivating.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                // Orleans measures idleness by the calls a grain takes, and these results come without one. Not shorter than a
+                // timer held in memory keeps it.
+                var now = services.Time.GetUtcNow().UtcDateTime;
+                var timerDueIn = _timer is not null && _timerDue is { } due && due > now ? due - now : TimeSpan.Zero;
+                DelayDeactivation(timerDueIn + services.Options.IdleTimeout);
+                await _instance.DeliverAsync(results);
+                return true;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            _scheduler).Unwrap();
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         try
@@ -122,8 +146,13 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
         await _instance.WakeAsync();
     }
 
-    void IInstanceHost.Dispatch(IReadOnlyList<WorkItem> items) =>
-        _ = grains.GetGrain<IActivityWorkerGrain>(0).RunAsync(items.Select(i => i.ToInvocation()).ToArray());
+    void IInstanceHost.Dispatch(IReadOnlyList<WorkItem> items)
+    {
+        foreach (var item in items)
+        {
+            runner.Enqueue(item);
+        }
+    }
 
     void IInstanceHost.Cancel(IReadOnlyList<int> steps) => runner.Cancel(_instance.InstanceId, steps);
 

@@ -16,6 +16,7 @@ internal sealed class InstanceServices(
     ILoggerFactory loggerFactory,
     SiloIdentity silo,
     CompletionNotifier notifier,
+    LocalInstances local,
     NamespaceCatalog namespaces)
 {
     private ExecutorSettings? _executorSettings;
@@ -37,6 +38,8 @@ internal sealed class InstanceServices(
     public SiloIdentity Silo { get; } = silo;
 
     public CompletionNotifier Notifier { get; } = notifier;
+
+    public LocalInstances Local { get; } = local;
 
     public IReadOnlySet<string> LocalQueues { get; } = new HashSet<string>(options.Value.ActivityQueues, StringComparer.Ordinal);
 

@@ -93,6 +93,11 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
         using var span = Instruments.Source.HasListeners() ? StartDeliverySpan(instanceId, results) : null;
         try
         {
+            if (services.Local.TryGet(instanceId, out var local) && await local.DeliverHereAsync(results.ConvertAll(r => r.Result)).ConfigureAwait(false))
+            {
+                return;
+            }
+
             var messages = results.ConvertAll(r => new ActivityResultMessage
             {
                 StepId = r.Item.StepId,

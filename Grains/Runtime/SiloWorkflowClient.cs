@@ -185,7 +185,7 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
                 // The finish signals waiters on the silo where the instance's grain is active: here, the signal is enough (a
                 // deactivation signals too, to look again); elsewhere, the wait is held at the grain.
-                await Task.WhenAny(signal, services.Notifier.IsActiveHere(key)
+                await Task.WhenAny(signal, services.Local.Contains(key)
                     ? Task.Delay(GrainWait, services.Time, deadline.Token)
                     : WaitAtGrainAsync(key, deadline.Token)).ConfigureAwait(false);
                 deadline.Token.ThrowIfCancellationRequested();

@@ -77,28 +77,6 @@ internal sealed record WorkItem(string InstanceId, int StepId, string Queue, str
             HeartbeatTimeout = work.HeartbeatTimeout,
             TraceParent = traceParent,
         };
-
-    /// <summary>The work item as a worker grain receives it.</summary>
-    public ActivityInvocation ToInvocation() => new()
-    {
-        InstanceId = InstanceId,
-        StepId = StepId,
-        Queue = Queue,
-        Name = Name,
-        Input = Input,
-        Delivery = Delivery,
-        StartToClose = StartToClose,
-        HeartbeatTimeout = HeartbeatTimeout,
-        TraceParent = TraceParent,
-    };
-
-    public static WorkItem From(ActivityInvocation invocation) =>
-        new(invocation.InstanceId, invocation.StepId, invocation.Queue, invocation.Name, invocation.Input, invocation.Delivery)
-        {
-            StartToClose = invocation.StartToClose,
-            HeartbeatTimeout = invocation.HeartbeatTimeout,
-            TraceParent = invocation.TraceParent,
-        };
 }
 
 /// <summary>Everything one turn of one instance changes, committed atomically and fenced by the instance's revision.</summary>

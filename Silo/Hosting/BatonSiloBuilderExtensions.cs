@@ -40,6 +40,7 @@ public static class BatonSiloBuilderExtensions
             services.AddOptions<BatonOptions>();
             services.TryAddKeyedSingleton(BatonClock.ServiceKey, TimeProvider.System);
             services.TryAddSingleton<CompletionNotifier>();
+            services.TryAddSingleton<LocalInstances>();
             services.TryAddSingleton<SiloIdentity>();
             services.TryAddSingleton<InstanceServices>();
             services.TryAddSingleton<ActivityRunner>();

@@ -46,8 +46,14 @@ public sealed class GpuWorkflow : Workflow<string, string>
         context.CallActivityAsync<string>(nameof(WhereAmI), input, new ActivityOptions { Queue = "gpu" });
 }
 
-/// <summary>Answers with the address of the silo that runs it.</summary>
+/// <summary>Answers with the address of the silo that runs it, and counts each execution.</summary>
 public sealed class WhereAmI(ILocalSiloDetails silo) : Activity<string, string>
 {
-    public override Task<string> RunAsync(ActivityContext context, string input) => Task.FromResult(silo.SiloAddress.ToString());
+    public static string Key(string instanceId) => $"where/{instanceId}";
+
+    public override Task<string> RunAsync(ActivityContext context, string input)
+    {
+        Probe.Next(Key(context.InstanceId));
+        return Task.FromResult(silo.SiloAddress.ToString());
+    }
 }
