@@ -185,9 +185,23 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
 
                 // The finish signals waiters on the silo where the instance's grain is active: here, the signal is enough (a
                 // deactivation signals too, to look again); elsewhere, the wait is held at the grain.
-                await Task.WhenAny(signal, services.Local.Contains(key)
-                    ? Task.Delay(GrainWait, services.Time, deadline.Token)
-                    : WaitAtGrainAsync(key, deadline.Token)).ConfigureAwait(false);
+                if (services.Local.Contains(key))
+                {
+                    // WaitAsync drops its timer when the signal comes, where a Task.Delay beside it would stay queued for the
+                    // whole GrainWait: tens of thousands of them under load.
+                    try
+                    {
+                        await signal.WaitAsync(GrainWait, services.Time, deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                }
+                else
+                {
+                    await Task.WhenAny(signal, WaitAtGrainAsync(key, deadline.Token)).ConfigureAwait(false);
+                }
+
                 deadline.Token.ThrowIfCancellationRequested();
             }
         }
