@@ -14,7 +14,8 @@ namespace Baton.Bench;
 /// <c>[-- --waiting N [--fire]]</c> for the cost of N instances waiting on a one-day timer once they are collected (with
 /// <c>--fire</c>, on a timer due minutes later, and how late they all fire), or
 /// <c>[-- --postgres CONNECTION [--silos N]]</c> for the cluster on PostgreSQL with 1 to N (default 3) silo processes, or
-/// <c>[-- --dashboard [N]]</c> for the dashboard's queries over a store of N (default 200,000) instances.
+/// <c>[-- --dashboard [N]]</c> for the dashboard's queries over a store of N (default 200,000) instances; <c>--allocations</c>
+/// prints what the throughput run allocates, by type.
 /// </summary>
 internal static class Program
 {
@@ -57,7 +58,7 @@ internal static class Program
                 return;
             }
 
-            await InProcessAsync(directory, quick);
+            await InProcessAsync(directory, quick, args.Contains("--allocations"));
             if (!args.Contains("--no-http"))
             {
                 await OverHttpAsync(directory, quick);
@@ -69,7 +70,7 @@ internal static class Program
         }
     }
 
-    private static async Task InProcessAsync(string directory, bool quick)
+    private static async Task InProcessAsync(string directory, bool quick, bool allocations)
     {
         var workflows = quick ? 1000 : 10_000;
         var builder = Host.CreateApplicationBuilder(BatonNodeExtensions.NodeArguments([]));
@@ -93,10 +94,18 @@ internal static class Program
             using (var rss = new PeakRss(self))
             {
                 var cpu = CpuTime(self);
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                var collections = GC.CollectionCount(0);
+                using var sampler = allocations ? new AllocationSampler() : null;
                 var elapsed = await Scenarios.RunFiveStepWorkflows(client, workflows, InFlight);
+                sampler?.Print(workflows);
                 var used = CpuTime(self) - cpu;
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+                collections = GC.CollectionCount(0) - collections;
                 Report("five_step_workflows_per_second", workflows / elapsed.TotalSeconds, "workflows/s");
                 Report("five_step_cpu_per_workflow", used.TotalMilliseconds / workflows, "ms");
+                Report("five_step_allocated_per_workflow", allocated / 1024.0 / workflows, "KB");
+                Report("five_step_gen0_collections", collections, "collections");
                 Report("activity_steps_per_second", workflows * 5 / elapsed.TotalSeconds, "steps/s");
                 Report("peak_rss_throughput", rss.Megabytes, "MB");
             }
