@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -21,6 +22,7 @@ internal sealed class PreparedStatement : IDisposable
     private readonly sqlite3_stmt _statement;
     private readonly int _parameterCount;
     private SqliteCommand? _command;
+    private byte[] _text = new byte[256];
 
     public PreparedStatement(SqliteConnection connection, string sql)
     {
@@ -115,7 +117,7 @@ internal sealed class PreparedStatement : IDisposable
             var rc = values[i] switch
             {
                 null or DBNull => raw.sqlite3_bind_null(_statement, index),
-                string text => raw.sqlite3_bind_text16(_statement, index, text),
+                string text => BindText(index, text),
                 long number => raw.sqlite3_bind_int64(_statement, index, number),
                 int number => raw.sqlite3_bind_int64(_statement, index, number),
                 bool flag => raw.sqlite3_bind_int64(_statement, index, flag ? 1 : 0),
@@ -126,6 +128,24 @@ internal sealed class PreparedStatement : IDisposable
             };
             SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         }
+    }
+
+    /// <summary>Binds text as UTF-8, the file's encoding, from a buffer the statement keeps: bound as UTF-16, SQLite converts it in a buffer of its own each time.</summary>
+    private int BindText(int index, string text)
+    {
+        if (text.Length == 0)
+        {
+            return raw.sqlite3_bind_text(_statement, index, string.Empty); // An empty span would bind as NULL.
+        }
+
+        var length = Encoding.UTF8.GetByteCount(text);
+        if (_text.Length < length)
+        {
+            _text = new byte[Math.Max(length, _text.Length * 2)];
+        }
+
+        Encoding.UTF8.GetBytes(text, _text);
+        return raw.sqlite3_bind_text(_statement, index, _text.AsSpan(0, length)); // SQLite copies it (SQLITE_TRANSIENT).
     }
 
     private void CheckCount(object?[] values)
