@@ -45,9 +45,14 @@ internal sealed record ChildCreation(string Key, string Name, int Version, strin
 /// <summary>A message to an instance's inbox, known by its source so that a second delivery finds the first.</summary>
 internal sealed record MessageDelivery(string Target, string Body, DateTime VisibleAt, string Source);
 
-/// <summary>One row written to the instance's partition: upserted (merged or replaced) or deleted; its values are strings, longs, ints and booleans.</summary>
+/// <summary>
+/// One row written to the instance's partition: inserted (failing if the row exists), upserted (merged or replaced) or
+/// deleted; its values are strings, longs, ints and booleans. A turn record holds no inserts: it is applied again after a
+/// crash, so its rows are upserts.
+/// </summary>
 internal sealed record RowWrite(string Kind, string RowKey, Dictionary<string, JsonElement>? Values)
 {
+    public const string Insert = "insert";
     public const string Replace = "replace";
     public const string Merge = "merge";
     public const string Delete = "delete";
@@ -65,7 +70,13 @@ internal sealed record RowWrite(string Kind, string RowKey, Dictionary<string, J
         }
 
         return new TableTransactionAction(
-            Kind switch { Replace => TableTransactionActionType.UpsertReplace, Merge => TableTransactionActionType.UpsertMerge, _ => TableTransactionActionType.Delete },
+            Kind switch
+            {
+                Insert => TableTransactionActionType.Add,
+                Replace => TableTransactionActionType.UpsertReplace,
+                Merge => TableTransactionActionType.UpsertMerge,
+                _ => TableTransactionActionType.Delete,
+            },
             entity,
             global::Azure.ETag.All);
     }

@@ -27,6 +27,19 @@ internal sealed partial class AzureWorkflowStore
         await Task.WhenAll(WriteBlobsAsync(prepared.Payloads, spilled, cancellationToken), WriteHintsAsync(hints, cancellationToken)).ConfigureAwait(false);
 
         var fits = rows.Writes.Count + 2 <= MaxOperationsPerTransaction && rows.Writes.Sum(w => w.Size) <= MaxTransactionChars;
+        if (fits)
+        {
+            // In the transaction, a timer row is an insert: another message of the instance with the same id (due in the same
+            // millisecond, with the same random bits) fails it, and the timer draws another id, rather than replace that message.
+            for (var i = 0; i < rows.Writes.Count; i++)
+            {
+                if (rows.Timers.Contains(rows.Writes[i].RowKey))
+                {
+                    rows.Writes[i] = rows.Writes[i] with { Kind = RowWrite.Insert };
+                }
+            }
+        }
+
         string pending = "";
         RowWrite? pendingRow = null;
         if (!fits)
@@ -87,6 +100,21 @@ internal sealed partial class AzureWorkflowStore
             {
                 throw new InstanceAlreadyExistsException(key);
             }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && fits && TakenTimer(ex.FailedTransactionActionIndex, rows.Writes, rows.Timers) is { } taken)
+            {
+                var id = NewTimerId(commit.NewTimers[taken].FireAt);
+                var rowKey = AzureKeys.Message(id);
+                if (rows.Timers.Contains(rowKey))
+                {
+                    continue; // Drawn by another timer of this turn: draw again.
+                }
+
+                await WriteHintsAsync([DueHint(key, id)], cancellationToken).ConfigureAwait(false);
+                var write = rows.Writes.FindIndex(w => w.RowKey == rows.Timers[taken]);
+                rows.Writes[write] = rows.Writes[write] with { RowKey = rowKey };
+                rows.Timers[taken] = rowKey;
+                timers[taken] = timers[taken] with { MessageId = id };
+            }
             catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is null or 0 && ex.Status is 404 or 412 && fence is not null)
             {
                 // The status row changed: another activation committed (a conflict), or a message marked it (commit again).
@@ -99,6 +127,16 @@ internal sealed partial class AzureWorkflowStore
         _ = CleanUpAsync(cleanup);
         return timers.Length == 0 && messaged.Count == 0 ? CommitOutcome.Empty : new CommitOutcome(timers, messaged);
     }
+
+    /// <summary>
+    /// The index of the timer whose row failed a transaction at <paramref name="action"/> (the status row first, then the
+    /// turn's rows in order), if that row is a timer's.
+    /// </summary>
+    private static int? TakenTimer(int? action, List<RowWrite> writes, List<string> timers) =>
+        action is int failed && failed >= 1 && failed <= writes.Count && timers.IndexOf(writes[failed - 1].RowKey) is var t and >= 0 ? t : null;
+
+    /// <summary>Draws the id of a new timer's message (its due millisecond and random bits); tests choose them.</summary>
+    internal Func<DateTime, long> NewTimerId { get; set; } = AzureKeys.NewMessageId;
 
     /// <summary>For tests: runs after a commit's transaction and before its pending work, as a silo dying there would stop.</summary>
     internal Func<string, Task>? AfterTransaction { get; set; }
@@ -300,7 +338,7 @@ internal sealed partial class AzureWorkflowStore
             long id;
             do
             {
-                id = AzureKeys.NewMessageId(timer.FireAt);
+                id = NewTimerId(timer.FireAt);
                 rowKey = AzureKeys.Message(id);
             }
             while (timerRows.Contains(rowKey));

@@ -64,6 +64,25 @@ public sealed class AzureStoreContractTests : StoreContract
         Assert.Single(logged, e => e.InstanceId == "sender:kid");
     }
 
+    [SkippableFact]
+    public async Task ATimerWhoseIdAnotherMessageHas_DrawsAnother_AndThatMessageStays()
+    {
+        var store = (AzureWorkflowStore)await OpenAsync();
+        var due = T0.AddHours(1);
+        var taken = AzureKeys.NewMessageId(due);
+        var draws = new Queue<long>([taken, taken, taken]); // The second timer draws the first one's id twice before a free one.
+        store.NewTimerId = at => draws.Count > 0 ? draws.Dequeue() : AzureKeys.NewMessageId(at);
+
+        var first = await store.CommitAsync(Create("waiter", null) with { NewTimers = [new TimerWork(1, due)] }, default);
+        var second = await store.CommitAsync(Turn("waiter", 1, 1, [new TimerCreated(2, due)]) with { NewTimers = [new TimerWork(2, due)] }, default);
+
+        Assert.Equal(taken, Assert.Single(first.Timers).MessageId);
+        Assert.NotEqual(taken, Assert.Single(second.Timers).MessageId);
+        Assert.Empty(draws);
+        var timers = (await store.GetMessagesAsync("waiter", 10, default)).Select(m => ((TimerFired)m.Event).StepId).Order();
+        Assert.Equal([1, 2], timers);
+    }
+
     /// <summary>Orleans' own Azure Table reminder table, as a silo on this profile uses it.</summary>
     private protected override IReminderTable CreateReminderTable()
     {
