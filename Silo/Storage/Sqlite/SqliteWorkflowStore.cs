@@ -16,6 +16,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
     private readonly PayloadOffloader _payloads;
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
+    private readonly SqliteReaders _readers;
     private readonly Lock _initLock = new();
     private SqliteWriter? _writer;
 
@@ -29,6 +30,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
         Location = fullPath;
         _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _readers = new SqliteReaders(_readConnectionString);
     }
 
     public string Location { get; }
@@ -88,25 +90,19 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
 
     public Task<InstanceRow?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {InstanceColumns} FROM instances WHERE instance_id = $id";
-        command.Parameters.AddWithValue("$id", instanceId);
-        using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? ReadInstance(reader, connection) : null);
+        using var session = _readers.Rent();
+        using var reader = session.Command($"SELECT {InstanceColumns} FROM instances WHERE instance_id = $id", ("$id", instanceId)).ExecuteReader();
+        return Task.FromResult(reader.Read() ? ReadInstance(reader, session.Connection) : null);
     }
 
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken)
     {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT event FROM history WHERE instance_id = $id ORDER BY position";
-        command.Parameters.AddWithValue("$id", instanceId);
-        using var reader = command.ExecuteReader();
+        using var session = _readers.Rent();
+        using var reader = session.Command("SELECT event FROM history WHERE instance_id = $id ORDER BY position", ("$id", instanceId)).ExecuteReader();
         var events = new List<HistoryEvent>();
         while (reader.Read())
         {
-            events.Add(ReadEvent(reader.GetString(0), instanceId, connection));
+            events.Add(ReadEvent(reader.GetString(0), instanceId, session.Connection));
         }
 
         return Task.FromResult<IReadOnlyList<HistoryEvent>>(events);
@@ -132,17 +128,14 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
 
     public Task<IReadOnlyList<InboxMessage>> GetMessagesAsync(string instanceId, int limit, CancellationToken cancellationToken)
     {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, visible_at, body FROM messages WHERE instance_id = $id ORDER BY visible_at, id LIMIT $limit";
-        command.Parameters.AddWithValue("$id", instanceId);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
+        using var session = _readers.Rent();
+        using var reader = session.Command(
+            "SELECT id, visible_at, body FROM messages WHERE instance_id = $id ORDER BY visible_at, id LIMIT $limit", ("$id", instanceId), ("$limit", limit)).ExecuteReader();
         var messages = new List<InboxMessage>();
         while (reader.Read())
         {
             messages.Add(new InboxMessage(reader.GetInt64(0), instanceId, new DateTime(reader.GetInt64(1), DateTimeKind.Utc),
-                ReadEvent(reader.GetString(2), instanceId, connection)));
+                ReadEvent(reader.GetString(2), instanceId, session.Connection)));
         }
 
         return Task.FromResult<IReadOnlyList<InboxMessage>>(messages);
@@ -156,6 +149,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
             _writer = null;
         }
 
+        _readers.Dispose();
         SqliteConnection.ClearAllPools();
     }
 
