@@ -56,7 +56,6 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
 
     private async Task SendAsync(Batch batch)
     {
-        var grain = grains.GetGrain<IWorkflowGrain>(batch.InstanceId);
         while (true)
         {
             List<(WorkItem Item, HistoryEvent Result, string? Attempt)> results;
@@ -77,7 +76,7 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
 
             try
             {
-                await DeliverAsync(grain, batch.InstanceId, results).ConfigureAwait(false);
+                await DeliverAsync(batch.InstanceId, results).ConfigureAwait(false);
             }
             finally
             {
@@ -86,7 +85,7 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
         }
     }
 
-    private async Task DeliverAsync(IWorkflowGrain grain, string instanceId, List<(WorkItem Item, HistoryEvent Result, string? Attempt)> results)
+    private async Task DeliverAsync(string instanceId, List<(WorkItem Item, HistoryEvent Result, string? Attempt)> results)
     {
         // The hand-over's span is a child of the first attempt whose result it carries and links the others, so that the
         // turn that takes them continues the trace.
@@ -103,7 +102,7 @@ internal sealed class ResultHandOff(InstanceServices services, IGrainFactory gra
                 StepId = r.Item.StepId,
                 Event = JsonSerializer.SerializeToUtf8Bytes(r.Result, BatonJson.Options),
             });
-            await grain.DeliverActivityResultsAsync([.. messages]).ConfigureAwait(false);
+            await grains.GetGrain<IWorkflowGrain>(instanceId).DeliverActivityResultsAsync([.. messages]).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)

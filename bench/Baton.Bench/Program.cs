@@ -87,8 +87,8 @@ internal static class Program
         var self = Process.GetCurrentProcess();
         try
         {
-            // Warm-up: JIT and the SQLite page cache.
-            await Scenarios.RunFiveStepWorkflows(client, 500, InFlight);
+            // Warm-up: the SQLite page cache, and the JIT, which tiers the hot paths up over thousands of workflows.
+            await Scenarios.RunFiveStepWorkflows(client, quick ? 500 : 3000, InFlight);
             await Scenarios.RunOne(client, nameof(FanOut), 1000);
 
             using (var rss = new PeakRss(self))
