@@ -46,7 +46,8 @@ internal static class PostgresCluster
                     await Task.Delay(100);
                 }
 
-                await Scenarios.RunFiveStepWorkflows(client, 500, InFlight); // warm-up: JIT, pools, the placement of grains
+                // Warm-up: the JIT (in every silo process), the pools, the placement of grains.
+                await Scenarios.WarmUp(quick ? TimeSpan.FromSeconds(2) : Program.WarmUpTime, () => Scenarios.RunFiveStepWorkflows(client, 500, InFlight));
                 var processes = helpers.Prepend(Process.GetCurrentProcess()).ToList();
                 var cpu = processes.Select(CpuTime).ToList();
                 var elapsed = await Scenarios.RunFiveStepWorkflows(client, workflows, InFlight);

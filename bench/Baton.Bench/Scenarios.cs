@@ -56,6 +56,16 @@ internal static class Scenarios
         return watch.Elapsed;
     }
 
+    /// <summary>Runs <paramref name="batch"/> again and again until <paramref name="duration"/> has passed.</summary>
+    public static async Task WarmUp(TimeSpan duration, Func<Task<TimeSpan>> batch)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < duration)
+        {
+            await batch();
+        }
+    }
+
     /// <summary>Runs one workflow to completion and times it.</summary>
     public static async Task<TimeSpan> RunOne(IWorkflowClient client, string workflow, int input)
     {
