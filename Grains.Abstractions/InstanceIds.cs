@@ -46,7 +46,12 @@ public static class InstanceIds
         }
     }
 
-    /// <summary>Makes a new random id (32 hex digits).</summary>
+    /// <summary>
+    /// Makes a new id (32 hex digits): a version 7 UUID, its creation time first and 74 random bits after. Ids made one
+    /// after another sort together, so the rows of the instances running at one time share the last pages of the store's
+    /// indexes, and a commit of many turns writes a few pages, not a few for each (random ids wrote about 100 KB of pages
+    /// per five-step workflow to SQLite's journal).
+    /// </summary>
     /// <returns>The id.</returns>
-    public static string New() => Guid.NewGuid().ToString("N");
+    public static string New() => Guid.CreateVersion7().ToString("N");
 }
