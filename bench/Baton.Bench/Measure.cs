@@ -20,6 +20,19 @@ internal static class Measure
         return process.TotalProcessorTime;
     }
 
+    /// <summary>Bytes this process has caused to be written to storage so far (Linux's <c>/proc/self/io</c>; 0 elsewhere).</summary>
+    public static long BytesWritten()
+    {
+        const string File = "/proc/self/io";
+        if (!System.IO.File.Exists(File))
+        {
+            return 0;
+        }
+
+        var line = System.IO.File.ReadLines(File).FirstOrDefault(l => l.StartsWith("write_bytes:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.AsSpan("write_bytes:".Length).Trim(), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// The time one synced SQLite commit takes on this disk: a WAL file with synchronous=FULL, as Baton's store, one row
     /// per transaction, in sequence. A workflow needs one such commit per turn, so this is the floor of its latency.

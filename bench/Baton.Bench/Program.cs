@@ -102,6 +102,8 @@ internal static class Program
                 var cpu = CpuTime(self);
                 var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var collections = GC.CollectionCount(0);
+                var writer = ((Baton.Silo.Storage.Sqlite.SqliteWorkflowStore)host.Services.GetRequiredService<Baton.Grains.Storage.IWorkflowStore>()).Writer;
+                var (commits, writes, written) = (writer.Commits, writer.Writes, BytesWritten());
                 using var sampler = allocations ? new AllocationSampler() : null;
                 var elapsed = await Scenarios.RunFiveStepWorkflows(client, workflows, InFlight);
                 sampler?.Print(workflows);
@@ -112,6 +114,8 @@ internal static class Program
                 Report("five_step_cpu_per_workflow", used.TotalMilliseconds / workflows, "ms");
                 Report("five_step_allocated_per_workflow", allocated / 1024.0 / workflows, "KB");
                 Report("five_step_gen0_collections", collections, "collections");
+                Report("five_step_writes_per_commit", (writer.Writes - writes) / (double)Math.Max(1, writer.Commits - commits), "writes");
+                Report("five_step_disk_written_per_workflow", (BytesWritten() - written) / 1024.0 / workflows, "KB");
                 Report("activity_steps_per_second", workflows * 5 / elapsed.TotalSeconds, "steps/s");
                 Report("peak_rss_throughput", rss.Megabytes, "MB");
             }
