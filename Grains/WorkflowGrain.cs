@@ -15,7 +15,7 @@ namespace Baton.Grains;
 /// flight join the next turn; the instance still runs one turn at a time. A timer due within
 /// <see cref="BatonOptions.ReminderThreshold"/> is held in memory and keeps the grain active; a later one is carried
 /// by the reminder of its second's <see cref="ITimerBucketGrain"/>, so the grain can be collected while it waits and
-/// holds no reminder of its own.
+/// holds no reminder of its own; an instance that waits for nothing but such timers deactivates at once.
 /// </summary>
 [Reentrant]
 internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner runner, IGrainFactory grains) : Grain, IWorkflowGrain, IRemindable, IInstanceHost, ILocalInstance
@@ -203,6 +203,11 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
             _timer?.Dispose();
             _timer = null;
             _timerDue = null;
+            if (dueAt is not null && _instance.CanPark(now))
+            {
+                // Its bucket wakes it; until then it is rows on disk, not an activation.
+                DeactivateOnIdle();
+            }
         }
     }
 

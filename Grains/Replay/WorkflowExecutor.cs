@@ -106,6 +106,9 @@ public sealed class WorkflowExecutor
 
     internal EventInbox Events { get; } = new();
 
+    /// <summary>True when everything the workflow waits for is a durable timer: no activity, child, event, callback or step.</summary>
+    internal bool WaitsOnlyOnTimers => _pending.Count > 0 && _pending.Values.All(call => call is PendingTimer);
+
     internal long MaxPayloadBytes => _settings.MaxPayloadBytes;
 
     /// <summary>Rebuilds the workflow's state from its committed history without producing anything new.</summary>

@@ -38,6 +38,14 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         _loaded && _activation is { IsFinished: false, Executor: not null } && _pending.Count == 0
         && (!_timers.TryPeek(out _, out var due) || due > now + services.Options.ReminderThreshold);
 
+    /// <summary>
+    /// True when the activation can go at once: it could be released, and the instance waits for nothing but timers, so
+    /// nothing but a timer bucket (or a rare outside message) will wake it. Keeping such instances active until Orleans
+    /// collects them only fills Orleans' tables, which keep their largest size.
+    /// </summary>
+    public bool CanPark(DateTime now) =>
+        CanRelease(now) && _updateWaiters.Count == 0 && _activation!.Executor!.WaitsOnlyOnTimers;
+
     public async Task<bool> StartAsync(StartCommand command)
     {
         if (!services.Registry.TryGetWorkflow(command.Name, command.Version, out var workflow))
