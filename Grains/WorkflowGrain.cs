@@ -117,11 +117,8 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
                     return false;
                 }
 
-                // Orleans measures idleness by the calls a grain takes, and these results come without one. Not shorter than a
-                // timer held in memory keeps it.
-                var now = services.Time.GetUtcNow().UtcDateTime;
-                var timerDueIn = _timer is not null && _timerDue is { } due && due > now ? due - now : TimeSpan.Zero;
-                DelayDeactivation(timerDueIn + services.Options.IdleTimeout);
+                // Orleans measures idleness by the calls a grain takes, and these results come without one.
+                KeepActive(services.Time.GetUtcNow().UtcDateTime);
                 await _instance.DeliverAsync(results);
                 return true;
             },
@@ -224,7 +221,14 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
         Volatile.Write(ref _timerFired, 0);
         var dueIn = dueAt > now ? dueAt - now : TimeSpan.Zero;
         _timer = services.Time.CreateTimer(_ => OnTimerFired(), null, dueIn, Timeout.InfiniteTimeSpan);
-        DelayDeactivation(dueIn + services.Options.IdleTimeout);
+        KeepActive(now);
+    }
+
+    /// <summary>Keeps the activation for the idle timeout, and past the timer it holds in memory, if any.</summary>
+    private void KeepActive(DateTime now)
+    {
+        var timerDueIn = _timer is not null && _timerDue is { } due && due > now ? due - now : TimeSpan.Zero;
+        DelayDeactivation(timerDueIn + services.Options.IdleTimeout);
     }
 
     /// <summary>Runs on the timer's thread, outside the grain (so it uses the injected factory, not the grain's): it marks the timer spent and wakes the grain through a call.</summary>

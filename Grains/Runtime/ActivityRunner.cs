@@ -16,8 +16,8 @@ namespace Baton.Grains.Runtime;
 
 /// <summary>
 /// The silo's activity workers: a bounded number of executions run at once, fed directly by the workflow grains of this
-/// silo (a stateless worker grain would only add a call inside the same silo) and topped up from the store with work items no live silo holds (queues served here
-/// whose instances live elsewhere, or work left by a silo that died). Delivery is at least once: a work item is
+/// silo (a stateless worker grain would only add a call inside the same silo) and topped up from the store with work
+/// items no live silo holds (queues served here whose instances live elsewhere, or work left by a silo that died). Delivery is at least once: a work item is
 /// deleted only by the commit that records its result. Each attempt is held to its start-to-close and heartbeat
 /// timeouts, and is cancelled when its workflow no longer needs it.
 /// </summary>

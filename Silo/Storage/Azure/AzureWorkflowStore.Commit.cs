@@ -100,7 +100,7 @@ internal sealed partial class AzureWorkflowStore
             {
                 throw new InstanceAlreadyExistsException(key);
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409 && fits && TakenTimer(ex.FailedTransactionActionIndex, rows.Writes, rows.Timers) is { } taken)
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && fits && TakenTimer(ex.FailedTransactionActionIndex, rows.Writes, rows.Timers) is (int write, int taken))
             {
                 var id = NewTimerId(commit.NewTimers[taken].FireAt);
                 var rowKey = AzureKeys.Message(id);
@@ -110,7 +110,6 @@ internal sealed partial class AzureWorkflowStore
                 }
 
                 await WriteHintsAsync([DueHint(key, id)], cancellationToken).ConfigureAwait(false);
-                var write = rows.Writes.FindIndex(w => w.RowKey == rows.Timers[taken]);
                 rows.Writes[write] = rows.Writes[write] with { RowKey = rowKey };
                 rows.Timers[taken] = rowKey;
                 timers[taken] = timers[taken] with { MessageId = id };
@@ -129,11 +128,11 @@ internal sealed partial class AzureWorkflowStore
     }
 
     /// <summary>
-    /// The index of the timer whose row failed a transaction at <paramref name="action"/> (the status row first, then the
+    /// The write and the timer whose row failed a transaction at <paramref name="action"/> (the status row first, then the
     /// turn's rows in order), if that row is a timer's.
     /// </summary>
-    private static int? TakenTimer(int? action, List<RowWrite> writes, List<string> timers) =>
-        action is int failed && failed >= 1 && failed <= writes.Count && timers.IndexOf(writes[failed - 1].RowKey) is var t and >= 0 ? t : null;
+    private static (int Write, int Timer)? TakenTimer(int? action, List<RowWrite> writes, List<string> timers) =>
+        action is int failed && failed >= 1 && failed <= writes.Count && timers.IndexOf(writes[failed - 1].RowKey) is var t and >= 0 ? (failed - 1, t) : null;
 
     /// <summary>Draws the id of a new timer's message (its due millisecond and random bits); tests choose them.</summary>
     internal Func<DateTime, long> NewTimerId { get; set; } = AzureKeys.NewMessageId;

@@ -130,9 +130,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return false;
         }
 
-        Interlocked.Increment(ref _commits);
-        Interlocked.Add(ref _writes, batch.Count);
-        batch.ForEach(r => r.Succeed());
+        Committed(batch);
         return true;
     }
 
@@ -188,9 +186,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return;
         }
 
+        Committed(succeeded);
+    }
+
+    /// <summary>Counts a committed transaction and settles the writes it made durable.</summary>
+    private void Committed(List<WriteRequest<SqliteWriter>> written)
+    {
         Interlocked.Increment(ref _commits);
-        Interlocked.Add(ref _writes, succeeded.Count);
-        succeeded.ForEach(r => r.Succeed());
+        Interlocked.Add(ref _writes, written.Count);
+        written.ForEach(r => r.Succeed());
     }
 
     private void Execute(string sql) => Statement(sql).Execute();
