@@ -22,6 +22,15 @@ internal sealed class PostgresBatch
         return statement;
     }
 
+    /// <summary>Adds a statement whose <c>$name</c> parameters take their values by name from <paramref name="values"/>.</summary>
+    public Statement Add(string sql, IReadOnlyDictionary<string, object?> values, bool returnsRows = false)
+    {
+        var rewritten = PostgresStatement.For(sql);
+        var statement = new Statement(rewritten, rewritten.Order(values), returnsRows);
+        Statements.Add(statement);
+        return statement;
+    }
+
     /// <summary>Adds a statement that returns rows nobody reads (a <c>SELECT baton_require(…)</c>).</summary>
     public Statement Check(string sql, params object?[] values) => Add(sql, values, returnsRows: true);
 

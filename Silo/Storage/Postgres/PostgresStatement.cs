@@ -12,15 +12,23 @@ internal sealed class PostgresStatement
 {
     private static readonly ConcurrentDictionary<string, PostgresStatement> Cache = new(StringComparer.Ordinal);
 
-    private PostgresStatement(string sql, int parameterCount)
+    private PostgresStatement(string sql, string[] names)
     {
         Sql = sql;
-        ParameterCount = parameterCount;
+        Names = names;
     }
 
     public string Sql { get; }
 
-    public int ParameterCount { get; }
+    /// <summary>The parameters' names, in order of first appearance: the order their values are bound in.</summary>
+    public string[] Names { get; }
+
+    public int ParameterCount => Names.Length;
+
+    /// <summary>The values named in <paramref name="values"/>, in the order this statement binds them.</summary>
+    /// <exception cref="ArgumentException">A parameter of the statement has no value.</exception>
+    public object?[] Order(IReadOnlyDictionary<string, object?> values) => Array.ConvertAll(Names, name =>
+        values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"No value for ${name} in: {Sql}"));
 
     /// <summary>The statement for <paramref name="sql"/>, rewritten on first use.</summary>
     public static PostgresStatement For(string sql) => Cache.GetOrAdd(sql, Rewrite);
@@ -79,6 +87,6 @@ internal sealed class PostgresStatement
             i = end - 1;
         }
 
-        return new PostgresStatement(text.ToString(), names.Count);
+        return new PostgresStatement(text.ToString(), [.. names]);
     }
 }

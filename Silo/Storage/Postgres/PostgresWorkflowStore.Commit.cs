@@ -44,67 +44,72 @@ internal sealed partial class PostgresWorkflowStore
                 """, row.InstanceId, row.Name, (int)row.Status, row.CreatedAt.Ticks, prepared.NewInput, row.Version);
         }
 
-        var writesStatus = prepared.WritesStatus;
-        if (writesStatus)
+        // The fenced update, with what rides along with it (see FencedTurn); a history rewritten from the start goes after it.
+        var parts = FencedTurn.Parts.None;
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            // Logged before the update, while the row still holds the previous status; nothing when the status is unchanged.
-            // A fenced-off commit rolls back with it.
-            batch.Add("""
-                INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)
-                SELECT instance_id, name, $status, status, $now, $reason FROM instances WHERE instance_id = $id AND status <> $status
-                """, [(int)commit.Status, now, commit.StatusReason, id]);
+            ["owner"] = terminal ? null : commit.Owner,
+            ["write"] = prepared.WritesStatus,
+            ["status"] = (int)commit.Status,
+            ["now"] = now,
+            ["completed"] = terminal ? now : null,
+            ["output"] = prepared.Output,
+            ["failure"] = prepared.Failure,
+            ["reason"] = commit.StatusReason,
+            ["changed"] = commit.CustomStatusChanged,
+            ["custom"] = commit.CustomStatus,
+            ["id"] = id,
+            ["expected"] = commit.ExpectedRevision,
+        };
+
+        if (prepared.WritesStatus)
+        {
+            parts |= FencedTurn.Parts.Status;
         }
 
-        // One write of the row per commit: the fence (revision and owner) and, when the turn changed it, the status. When the
-        // revision moved on, baton_require stops the batch here, and the savepoint takes back what came before.
-        batch.Check($"""
-            WITH fenced AS (
-                UPDATE instances SET revision = revision + 1, owner = $owner::text,
-                    status = CASE WHEN $write THEN $status ELSE status END,
-                    updated_at = CASE WHEN $write THEN $now ELSE updated_at END,
-                    completed_at = CASE WHEN $write THEN $completed::bigint ELSE completed_at END,
-                    output = CASE WHEN $write THEN $output::text ELSE output END,
-                    failure = CASE WHEN $write THEN $failure::text ELSE failure END,
-                    status_reason = CASE WHEN $write THEN $reason::text ELSE status_reason END,
-                    custom_status = CASE WHEN $changed THEN $custom::text ELSE custom_status END
-                WHERE instance_id = $id AND revision = $expected
-                RETURNING 1)
-            SELECT baton_require(EXISTS (SELECT 1 FROM fenced), '{PostgresSchema.ConflictState}', 'the instance was committed by another activation')
-            """, terminal ? null : commit.Owner, writesStatus, (int)commit.Status, now, terminal ? now : null, prepared.Output, prepared.Failure,
-            commit.StatusReason, commit.CustomStatusChanged, commit.CustomStatus, id, commit.ExpectedRevision);
-
-        if (commit.HistoryReset)
+        if (prepared.Events.Length > 0 && !commit.HistoryReset)
         {
-            batch.Add("DELETE FROM history WHERE instance_id = $id", [id]);
-        }
-
-        if (prepared.Events.Length > 0)
-        {
-            batch.Add("""
-                INSERT INTO history (instance_id, position, event)
-                SELECT $id, $first + e.ordinality - 1, e.event FROM unnest($events::text[]) WITH ORDINALITY AS e (event, ordinality)
-                """, [id, commit.FirstPosition, prepared.Events]);
+            parts |= FencedTurn.Parts.History;
+            values["first"] = commit.FirstPosition;
+            values["events"] = prepared.Events;
         }
 
         if (commit.ConsumedMessages.Count > 0)
         {
-            batch.Add("DELETE FROM messages WHERE id = ANY($ids)", [commit.ConsumedMessages.ToArray()]);
+            parts |= FencedTurn.Parts.ConsumedMessages;
+            values["consumed"] = commit.ConsumedMessages.ToArray();
         }
 
         if (commit.CloseAll)
         {
-            batch.Add("DELETE FROM work_items WHERE instance_id = $id", [id]);
-            batch.Add("DELETE FROM messages WHERE instance_id = $id AND step_id IS NOT NULL", [id]);
-            batch.Add("DELETE FROM callbacks WHERE instance_id = $id", [id]);
+            parts |= FencedTurn.Parts.CloseAll;
         }
-        else if (commit.ConsumedWorkItems.Count > 0 || commit.ClosedSteps.Count > 0)
+        else
         {
-            batch.Add("DELETE FROM work_items WHERE instance_id = $id AND step_id = ANY($steps)", [id, commit.ConsumedWorkItems.Concat(commit.ClosedSteps).ToArray()]);
+            if (commit.ConsumedWorkItems.Count > 0 || commit.ClosedSteps.Count > 0)
+            {
+                parts |= FencedTurn.Parts.StepWork;
+                values["steps"] = commit.ConsumedWorkItems.Concat(commit.ClosedSteps).ToArray();
+            }
+
             if (commit.ClosedSteps.Count > 0)
             {
-                var closed = commit.ClosedSteps.ToArray();
-                batch.Add("DELETE FROM messages WHERE instance_id = $id AND step_id = ANY($steps)", [id, closed]);
-                batch.Add("DELETE FROM callbacks WHERE instance_id = $id AND step_id = ANY($steps)", [id, closed]);
+                parts |= FencedTurn.Parts.ClosedSteps;
+                values["closed"] = commit.ClosedSteps.ToArray();
+            }
+        }
+
+        batch.Add(FencedTurn.Sql(parts), values, returnsRows: true);
+
+        if (commit.HistoryReset)
+        {
+            batch.Add("DELETE FROM history WHERE instance_id = $id", [id]);
+            if (prepared.Events.Length > 0)
+            {
+                batch.Add("""
+                    INSERT INTO history (instance_id, position, event)
+                    SELECT $id, $first + e.ordinality - 1, e.event FROM unnest($events::text[]) WITH ORDINALITY AS e (event, ordinality)
+                    """, [id, commit.FirstPosition, prepared.Events]);
             }
         }
 

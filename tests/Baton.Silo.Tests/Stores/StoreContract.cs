@@ -268,6 +268,34 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ATurnThatClosesSomeSteps_RemovesTheirWork_AndLeavesTheOthers()
+    {
+        var store = await OpenAsync();
+        var outcome = await store.CommitAsync(Create("some", null) with
+        {
+            NewTimers = [new TimerWork(1, T0), new TimerWork(2, T0.AddHours(1))],
+            NewCallbacks = [new CallbackWork(3, "some-token")],
+            NewWorkItems = [new ActivityWork(4, "Act", null, "some"), new ActivityWork(5, "Act", null, "some"), new ActivityWork(6, "Act", null, "some")],
+        }, default);
+        var timers = outcome.Timers.OrderBy(t => t.StepId).ToList();
+        await store.SendAsync("some", new EventRaised("e", null), _ => true, T0, default);
+
+        // Timer 1 fired and activity 4 answered; the workflow gave up on timer 2, the callback and activity 5.
+        await store.CommitAsync(Turn("some", 1, 1, [new TimerFired(1), new ActivityCompleted(4, null)]) with
+        {
+            ConsumedMessages = [timers[0].MessageId],
+            ConsumedWorkItems = [4],
+            ClosedSteps = [2, 3, 5],
+        }, default);
+
+        var message = Assert.Single(await store.GetMessagesAsync("some", 10, default));
+        Assert.IsType<EventRaised>(message.Event);
+        Assert.Equal(CallbackOutcome.NotPending, await store.SendToCallbackAsync("some-token", "some", new CallbackHeartbeat(3), usesUp: false, T0, default));
+        Assert.Equal([6], (await store.ClaimWorkItemsAsync("silo-b", ["some"], ["silo-b"], 10, default)).Select(w => w.StepId));
+        Assert.Equal(3, (await store.GetHistoryAsync("some", default)).Count);
+    }
+
+    [SkippableFact]
     public async Task AHistoryReset_LeavesExactlyTheNewEvents()
     {
         var store = await OpenAsync();
