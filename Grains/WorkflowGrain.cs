@@ -72,7 +72,7 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
     {
         // Registered before the read, so that a finish between the two still completes the wait.
         var finished = services.Notifier.NextSignal(_instance.InstanceId);
-        if ((await services.Store.GetInstanceAsync(_instance.InstanceId, CancellationToken.None))?.Status.IsTerminal() != false)
+        if (!_instance.Unfinished && (await services.Store.GetInstanceAsync(_instance.InstanceId, CancellationToken.None))?.Status.IsTerminal() != false)
         {
             return true;
         }
@@ -107,6 +107,8 @@ internal sealed class WorkflowGrain(InstanceServices services, ActivityRunner ru
 
     public Task DeliverActivityResultsAsync(ActivityResultMessage[] results) =>
         _instance.DeliverAsync(Array.ConvertAll(results, r => JsonSerializer.Deserialize<HistoryEvent>(r.Event, BatonJson.Options)!));
+
+    bool ILocalInstance.Unfinished => _instance.Unfinished;
 
     Task<bool> ILocalInstance.DeliverHereAsync(IReadOnlyList<HistoryEvent> results) =>
         Task.Factory.StartNew(

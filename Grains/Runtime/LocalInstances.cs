@@ -34,4 +34,7 @@ internal interface ILocalInstance
     /// recorded them; false when the activation had already begun to go away (the caller then sends them as a grain call).
     /// </summary>
     Task<bool> DeliverHereAsync(IReadOnlyList<HistoryEvent> results);
+
+    /// <summary>Whether the activation's last commit left the instance unfinished (see <see cref="WorkflowInstance.Unfinished"/>).</summary>
+    bool Unfinished { get; }
 }

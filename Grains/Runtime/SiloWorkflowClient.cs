@@ -174,13 +174,17 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
         {
             while (true)
             {
-                // Register before reading, so that a finish between the read and the wait still wakes us.
+                // Register before looking, so that a finish between the look and the wait still wakes us. An instance active
+                // here that its last commit left unfinished needs no read: its finish will signal.
                 var signal = services.Notifier.NextSignal(key);
-                var status = await GetStatusAsync(instanceId, false, deadline.Token).ConfigureAwait(false)
-                    ?? throw new InstanceNotFoundException(instanceId);
-                if (status.RuntimeStatus.IsTerminal())
+                if (!(services.Local.TryGet(key, out var local) && local.Unfinished))
                 {
-                    return status;
+                    var status = await GetStatusAsync(instanceId, false, deadline.Token).ConfigureAwait(false)
+                        ?? throw new InstanceNotFoundException(instanceId);
+                    if (status.RuntimeStatus.IsTerminal())
+                    {
+                        return status;
+                    }
                 }
 
                 // The finish signals waiters on the silo where the instance's grain is active: here, the signal is enough (a

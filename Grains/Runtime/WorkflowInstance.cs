@@ -25,6 +25,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     private readonly Dictionary<string, TaskCompletionSource<UpdateOutcome>> _updateWaiters = new(StringComparer.Ordinal);
     private InstanceActivation? _activation;
     private bool _loaded;
+    private volatile bool _unfinished;
     private bool _pumping;
     private long _revision;
 
@@ -32,6 +33,13 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
     /// <summary>The store revision this activation's next commit extends.</summary>
     public long Revision => _revision;
+
+    /// <summary>
+    /// Whether this activation's last commit left the instance unfinished. Read from any thread: it turns false before the
+    /// finish is signalled (<see cref="CompletionNotifier"/>), so a waiter that registered for the signal and then reads
+    /// true here may wait for the signal without reading the store; false means only "ask the store".
+    /// </summary>
+    public bool Unfinished => _unfinished;
 
     /// <summary>True once the activation holds nothing a reminder does not also carry: no timer due within the reminder threshold, no input queued.</summary>
     public bool CanRelease(DateTime now) =>
@@ -436,6 +444,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     private void OnCommitted(InstanceCommit commit, CommitOutcome outcome, InstanceActivation activation, TurnResult? result)
     {
         _activation = activation;
+        _unfinished = activation.Executor is { IsFinished: false } && activation.Stalled is null;
         foreach (var id in commit.ConsumedMessages)
         {
             _knownMessages.Remove(id);
@@ -617,6 +626,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     /// <summary>Forgets everything loaded: the next input reloads the committed state.</summary>
     private void Reset()
     {
+        _unfinished = false;
         _loaded = false;
         _activation = null;
         _revision = 0;
