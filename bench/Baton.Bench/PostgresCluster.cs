@@ -51,6 +51,8 @@ internal static class PostgresCluster
                 var processes = helpers.Prepend(Process.GetCurrentProcess()).ToList();
                 var cpu = processes.Select(CpuTime).ToList();
                 var server = await ServerCpuTimeAsync(connection);
+                var writer = host.Services.GetRequiredService<Baton.Silo.Storage.Postgres.PostgresWorkflowStore>().Writer;
+                var (commits, writes) = (writer.Commits, writer.Writes);
                 var elapsed = await Scenarios.RunFiveStepWorkflows(client, workflows, InFlight);
                 var used = processes.Select((p, i) => CpuTime(p) - cpu[i]).ToList();
                 if (server is not null && await ServerCpuTimeAsync(connection) is { } serverAfter)
@@ -60,7 +62,14 @@ internal static class PostgresCluster
 
                 Report($"postgres_{silos}_silo_five_step_workflows_per_second", workflows / elapsed.TotalSeconds, "workflows/s");
                 Report($"postgres_{silos}_silo_cpu_per_workflow", used.Sum(u => u.TotalMilliseconds) / workflows, "ms");
+                Report($"postgres_{silos}_silo_writes_per_commit", (writer.Writes - writes) / (double)Math.Max(1, writer.Commits - commits), "writes");
                 Report($"postgres_{silos}_silo_busiest_silo_cpu_share", used.Max(u => u.TotalMilliseconds) / elapsed.TotalMilliseconds * 100, "% of a core");
+                if (silos == 1)
+                {
+                    // One workflow at a time: six turns, each a commit, and the hand-offs between them.
+                    var latencies = await Scenarios.Latencies(quick ? 100 : 300, () => Scenarios.RunOne(client, nameof(FiveSteps), 0));
+                    Report("postgres_1_silo_five_step_latency_p50", Percentile(latencies, 0.50), "ms");
+                }
                 if (silos == maxSilos)
                 {
                     await Scenarios.RunOne(client, nameof(FanOut), 1000);
