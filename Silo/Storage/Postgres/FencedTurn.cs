@@ -10,7 +10,8 @@ namespace Baton.Silo.Storage.Postgres;
 /// All clauses of one statement see the same snapshot: the status log reads the row's status before the update, and no
 /// clause sees another's rows. So what must see an earlier change (inserts of work items that may reuse a deleted step's
 /// key, a history rewritten from the start) stays in statements of its own after this one. When the revision has moved
-/// on, <c>baton_require</c> fails the statement, and with it every clause.
+/// on, <c>baton_require</c> fails the statement, and with it every clause. New work items ride along only when none
+/// reuses the key of one the statement deletes: the insert would meet the row its sibling deletes.
 /// </remarks>
 internal static class FencedTurn
 {
@@ -36,9 +37,24 @@ internal static class FencedTurn
 
         /// <summary>Messages and callbacks of closed steps are deleted.</summary>
         ClosedSteps = 32,
+
+        /// <summary>New work items are inserted; only when none has the key of a work item this statement deletes.</summary>
+        NewWork = 64,
     }
 
-    private const Parts All = Parts.Status | Parts.History | Parts.ConsumedMessages | Parts.CloseAll | Parts.StepWork | Parts.ClosedSteps;
+    /// <summary>
+    /// The insert of a turn's new work items: a clause of the statement when <see cref="Parts.NewWork"/> is set, or a
+    /// statement of its own after it otherwise.
+    /// </summary>
+    public const string InsertWork = """
+        INSERT INTO work_items (instance_id, step_id, queue, name, input, lease_owner, deliveries, created_at, start_to_close_ms, heartbeat_ms)
+        SELECT $id, u.step_id, u.queue, u.name, u.input, u.owner, CASE WHEN u.owner IS NULL THEN 0 ELSE 1 END, $now, u.start_to_close, u.heartbeat
+        FROM unnest($work_steps::int[], $queues::text[], $names::text[], $inputs::text[], $owners::text[], $start_to_close::bigint[], $heartbeats::bigint[])
+            AS u (step_id, queue, name, input, owner, start_to_close, heartbeat)
+        ON CONFLICT (instance_id, step_id) DO NOTHING
+        """;
+
+    private const Parts All = Parts.Status | Parts.History | Parts.ConsumedMessages | Parts.CloseAll | Parts.StepWork | Parts.ClosedSteps | Parts.NewWork;
 
     // Every combination, written once: the text is the key of Npgsql's prepared statements and of the parameter rewriting.
     private static readonly string[] Texts = Enumerable.Range(0, (int)All + 1).Select(parts => Write((Parts)parts)).ToArray();
@@ -111,6 +127,11 @@ internal static class FencedTurn
         {
             clauses.Add("closed_messages AS (DELETE FROM messages WHERE instance_id = $id AND step_id = ANY($closed::int[]))");
             clauses.Add("closed_callbacks AS (DELETE FROM callbacks WHERE instance_id = $id AND step_id = ANY($closed::int[]))");
+        }
+
+        if (parts.HasFlag(Parts.NewWork))
+        {
+            clauses.Add($"new_work AS ({InsertWork})");
         }
 
         // A row deleted by two clauses (a consumed message of a closed step) is deleted once: PostgreSQL skips a row its own

@@ -103,20 +103,6 @@ internal static class PostgresSchema
             at              bigint NOT NULL,
             reason          text);
         CREATE TABLE event_cursors (subscriber text PRIMARY KEY, seq bigint NOT NULL);
-        CREATE FUNCTION number_status_event() RETURNS trigger LANGUAGE plpgsql AS $body$
-        BEGIN
-            PERFORM pg_advisory_xact_lock(hashtext(TG_TABLE_SCHEMA || '.status_events'));
-            NEW.seq := nextval(quote_ident(TG_TABLE_SCHEMA) || '.status_event_seq');
-            RETURN NEW;
-        END $body$;
-        CREATE TRIGGER tr_status_events_number BEFORE INSERT ON status_events FOR EACH ROW EXECUTE FUNCTION number_status_event();
-        CREATE FUNCTION log_instance_created() RETURNS trigger LANGUAGE plpgsql AS $body$
-        BEGIN
-            EXECUTE format('INSERT INTO %I.status_events (instance_id, name, status, previous_status, at, reason) VALUES ($1, $2, $3, NULL, $4, $5)', TG_TABLE_SCHEMA)
-                USING NEW.instance_id, NEW.name, NEW.status, NEW.updated_at, NEW.status_reason;
-            RETURN NULL;
-        END $body$;
-        CREATE TRIGGER tr_instances_created AFTER INSERT ON instances FOR EACH ROW EXECUTE FUNCTION log_instance_created();
         CREATE FUNCTION baton_require(ok boolean, code text, message text) RETURNS void LANGUAGE plpgsql AS $body$
         BEGIN
             IF NOT ok THEN
@@ -139,6 +125,11 @@ internal static class PostgresSchema
             i_am_alive    bigint NOT NULL,
             etag          bigint NOT NULL,
             PRIMARY KEY (cluster_id, address));
+        """;
+
+    private const string Triggers = """
+        CREATE TRIGGER tr_status_events_number BEFORE INSERT ON status_events FOR EACH ROW EXECUTE FUNCTION number_status_event();
+        CREATE TRIGGER tr_instances_created AFTER INSERT ON instances FOR EACH ROW EXECUTE FUNCTION log_instance_created();
         """;
 
     /// <summary>Creates the schema when it is missing, or checks that it is Baton's, at this version.</summary>
@@ -165,6 +156,8 @@ internal static class PostgresSchema
         {
             Run(connection, $"SET LOCAL search_path TO {Quote(schema)}");
             Run(connection, Create);
+            Run(connection, TriggerFunctions(schema));
+            Run(connection, Triggers);
             Run(connection, "INSERT INTO baton_meta (key, value) VALUES ('application', $1), ('schema_version', $2), ('callback_secret', $3)",
                 Application, Version.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         }
@@ -195,9 +188,48 @@ internal static class PostgresSchema
             throw new StoreIncompatibleException(location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {Version}.");
         }
 
+        RefreshTriggerFunctions(connection, schema);
         return meta.TryGetValue("callback_secret", out var secret)
             ? Convert.FromBase64String(secret)
             : throw new StoreIncompatibleException(location, "the baton_meta table has no callback_secret.");
+    }
+
+    /// <summary>
+    /// The trigger functions, written for the one schema they serve: plain statements, which PL/pgSQL plans once per
+    /// session, where a statement built from the trigger's schema at each row (<c>EXECUTE format(…)</c>) was parsed and
+    /// planned again for every instance created. The advisory lock's key is the one earlier builds took, so that silos
+    /// of both kinds number events in one order while a cluster is upgraded.
+    /// </summary>
+    private static string TriggerFunctions(string schema)
+    {
+        var table = Quote(schema);
+        static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+        return $$"""
+            CREATE OR REPLACE FUNCTION {{table}}.number_status_event() RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext({{Literal(schema + ".status_events")}}));
+                NEW.seq := nextval({{Literal(table + ".status_event_seq")}}::regclass);
+                RETURN NEW;
+            END $body$;
+            CREATE OR REPLACE FUNCTION {{table}}.log_instance_created() RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN
+                INSERT INTO {{table}}.status_events (instance_id, name, status, previous_status, at, reason)
+                VALUES (NEW.instance_id, NEW.name, NEW.status, NULL, NEW.updated_at, NEW.status_reason);
+                RETURN NULL;
+            END $body$;
+            """;
+    }
+
+    /// <summary>
+    /// Replaces the trigger functions of a schema made by an earlier build with this build's (the same behaviour, written
+    /// per schema); silos starting together take turns.
+    /// </summary>
+    private static void RefreshTriggerFunctions(NpgsqlConnection connection, string schema)
+    {
+        using var transaction = connection.BeginTransaction();
+        Run(connection, "SELECT pg_advisory_xact_lock(hashtext($1))", "baton-schema:" + schema);
+        Run(connection, TriggerFunctions(schema));
+        transaction.Commit();
     }
 
     /// <summary>An identifier quoted for PostgreSQL.</summary>

@@ -99,6 +99,31 @@ internal sealed partial class PostgresWorkflowStore
             }
         }
 
+        // New work items join the fenced statement unless one takes the key of a work item it deletes.
+        var works = commit.NewWorkItems;
+        var workValues = prepared.WorkInputs.Length == 0 ? null : new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["id"] = id,
+            ["now"] = now,
+            ["work_steps"] = works.Select(x => x.StepId).ToArray(),
+            ["queues"] = works.Select(x => x.Queue).ToArray(),
+            ["names"] = works.Select(x => x.Name).ToArray(),
+            ["inputs"] = prepared.WorkInputs,
+            ["owners"] = works.Select(work => commit.LocalQueues.Contains(work.Queue) ? commit.Owner : null).ToArray(),
+            ["start_to_close"] = works.Select(x => (long?)x.StartToClose?.TotalMilliseconds).ToArray(),
+            ["heartbeats"] = works.Select(x => (long?)x.HeartbeatTimeout?.TotalMilliseconds).ToArray(),
+        };
+        var deleted = commit.ConsumedWorkItems.Count + commit.ClosedSteps.Count == 0 ? null : commit.ConsumedWorkItems.Concat(commit.ClosedSteps).ToHashSet();
+        var workJoins = workValues is not null && !commit.CloseAll && (deleted is null || !works.Any(w => deleted.Contains(w.StepId)));
+        if (workJoins)
+        {
+            parts |= FencedTurn.Parts.NewWork;
+            foreach (var (name, value) in workValues!)
+            {
+                values[name] = value;
+            }
+        }
+
         batch.Add(FencedTurn.Sql(parts), values, returnsRows: true);
 
         if (commit.HistoryReset)
@@ -113,20 +138,9 @@ internal sealed partial class PostgresWorkflowStore
             }
         }
 
-        if (prepared.WorkInputs.Length > 0)
+        if (workValues is not null && !workJoins)
         {
-            var works = commit.NewWorkItems;
-            var owners = works.Select(work => commit.LocalQueues.Contains(work.Queue) ? commit.Owner : null).ToArray();
-            batch.Add("""
-                INSERT INTO work_items (instance_id, step_id, queue, name, input, lease_owner, deliveries, created_at, start_to_close_ms, heartbeat_ms)
-                SELECT $id, u.step_id, u.queue, u.name, u.input, u.owner, CASE WHEN u.owner IS NULL THEN 0 ELSE 1 END, $now, u.start_to_close, u.heartbeat
-                FROM unnest($steps::int[], $queues::text[], $names::text[], $inputs::text[], $owners::text[], $startToClose::bigint[], $heartbeats::bigint[])
-                    AS u (step_id, queue, name, input, owner, start_to_close, heartbeat)
-                ON CONFLICT (instance_id, step_id) DO NOTHING
-                """,
-                [id, now, works.Select(x => x.StepId).ToArray(), works.Select(x => x.Queue).ToArray(), works.Select(x => x.Name).ToArray(),
-                    prepared.WorkInputs, owners, works.Select(x => (long?)x.StartToClose?.TotalMilliseconds).ToArray(),
-                    works.Select(x => (long?)x.HeartbeatTimeout?.TotalMilliseconds).ToArray()]);
+            batch.Add(FencedTurn.InsertWork, workValues);
         }
 
         foreach (var callback in commit.NewCallbacks)

@@ -296,6 +296,23 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ATurnThatAnswersAStep_AndSchedulesThatStepAgain_KeepsTheNewWorkItem()
+    {
+        var store = await OpenAsync();
+        await store.CommitAsync(Create("again", null) with { NewWorkItems = [new ActivityWork(1, "Act", "\"first\"", "again")] }, default);
+
+        // An attempt of step 1 answered and another attempt scheduled, with step 2 beside it, in one turn.
+        await store.CommitAsync(Turn("again", 1, 1, [new ActivityCompleted(1, null)]) with
+        {
+            ConsumedWorkItems = [1],
+            NewWorkItems = [new ActivityWork(1, "Act", "\"second\"", "again"), new ActivityWork(2, "Act", "\"other\"", "again")],
+        }, default);
+
+        var claimed = await store.ClaimWorkItemsAsync("silo-b", ["again"], ["silo-b"], 10, default);
+        Assert.Equal([(1, "\"second\""), (2, "\"other\"")], claimed.Select(w => (w.StepId, w.Input)).OrderBy(w => w.StepId));
+    }
+
+    [SkippableFact]
     public async Task AHistoryReset_LeavesExactlyTheNewEvents()
     {
         var store = await OpenAsync();
