@@ -9,16 +9,21 @@ namespace Baton.Grains.Runtime;
 /// </summary>
 internal sealed class CompletionNotifier
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
-    /// <summary>A task that completes at the next <see cref="Signal"/> for <paramref name="instanceId"/>.</summary>
-    public Task NextSignal(string instanceId) =>
-        _waiters.GetOrAdd(instanceId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<WorkflowStatus?>> _waiters = new(StringComparer.Ordinal);
 
-    public void Signal(string instanceId)
+    /// <summary>
+    /// A task that completes at the next <see cref="Signal"/> for <paramref name="instanceId"/>, with the status the finish
+    /// committed, or null when the signal says only "look again".
+    /// </summary>
+    public Task<WorkflowStatus?> NextSignal(string instanceId) =>
+        _waiters.GetOrAdd(instanceId, static _ => new TaskCompletionSource<WorkflowStatus?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Wakes the waiters for <paramref name="instanceId"/>, handing them <paramref name="finished"/> when the signal is a finish that knows its status.</summary>
+    public void Signal(string instanceId, WorkflowStatus? finished = null)
     {
         if (_waiters.TryRemove(instanceId, out var waiter))
         {
-            waiter.TrySetResult();
+            waiter.TrySetResult(finished);
         }
     }
 }

@@ -195,7 +195,11 @@ internal sealed class SiloWorkflowClient(IGrainFactory grains, InstanceServices 
                     // whole GrainWait: tens of thousands of them under load.
                     try
                     {
-                        await signal.WaitAsync(GrainWait, services.Time, deadline.Token).ConfigureAwait(false);
+                        // A finish hands over the status it committed: the store would say the same.
+                        if (await signal.WaitAsync(GrainWait, services.Time, deadline.Token).ConfigureAwait(false) is { } finished && finished.RuntimeStatus.IsTerminal())
+                        {
+                            return finished;
+                        }
                     }
                     catch (TimeoutException)
                     {

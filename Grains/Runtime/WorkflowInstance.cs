@@ -24,6 +24,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     private readonly HashSet<long> _knownMessages = new();
     private readonly Dictionary<string, TaskCompletionSource<UpdateOutcome>> _updateWaiters = new(StringComparer.Ordinal);
     private InstanceActivation? _activation;
+    private InstanceRow? _row; // As the last commit left it in the store: what the finish hands its waiters.
     private bool _loaded;
     private volatile bool _unfinished;
     private bool _pumping;
@@ -315,6 +316,8 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
 
         _revision = commit.NewInstance is null ? _revision + 1 : 1;
         _loaded = true;
+        var before = commit.NewInstance ?? _row;
+        _row = before is null ? null : commit.Apply(before);
         OnCommitted(commit, outcome, activation!, result);
         foreach (var update in turn.Updates)
         {
@@ -494,7 +497,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
                 Instruments.Failures.Add(1, workflow);
             }
 
-            services.Notifier.Signal(InstanceId);
+            services.Notifier.Signal(InstanceId, _row is { } row && row.Status == executor.Status && row.Status.IsTerminal() ? row.ToStatus(null) : null);
             if (executor.Status != WorkflowRuntimeStatus.ContinuedAsNew)
             {
                 _activation = InstanceActivation.Finished(executor.WorkflowName, executor.Version, executor.Status);
@@ -536,6 +539,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
             };
             await services.Store.CommitAsync(commit, CancellationToken.None);
             _revision++;
+            _row = _row is null ? null : commit.Apply(_row);
             activation.StallReported = true;
         }
 
@@ -577,6 +581,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
         var store = services.Store;
         var row = await store.GetInstanceAsync(InstanceId, CancellationToken.None);
         _loaded = true;
+        _row = row;
         if (row is null)
         {
             return;
@@ -627,6 +632,7 @@ internal sealed class WorkflowInstance(string instanceId, InstanceServices servi
     private void Reset()
     {
         _unfinished = false;
+        _row = null;
         _loaded = false;
         _activation = null;
         _revision = 0;

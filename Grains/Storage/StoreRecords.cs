@@ -142,6 +142,21 @@ internal sealed record InstanceCommit
     public string? CustomStatus { get; init; }
 
     public string? StatusReason { get; init; }
+
+    /// <summary>Whether the commit writes the status row (new events, a reset, a stalled instance, or a new custom status).</summary>
+    public bool WritesStatus => NewEvents.Count > 0 || HistoryReset || WriteStatus || CustomStatusChanged;
+
+    /// <summary>The instance's row as every store leaves it after this commit, from the row before it.</summary>
+    public InstanceRow Apply(InstanceRow row)
+    {
+        if (WritesStatus)
+        {
+            var terminal = Status.IsTerminal();
+            row = row with { Status = Status, UpdatedAt = Now, CompletedAt = terminal ? Now : null, Output = Output, Failure = Failure, StatusReason = StatusReason };
+        }
+
+        return CustomStatusChanged ? row with { CustomStatus = CustomStatus } : row;
+    }
 }
 
 /// <summary>What a commit wrote that the instance acts on afterwards.</summary>

@@ -60,7 +60,7 @@ internal sealed class PreparedCommit
     public List<PayloadRow> Payloads { get; } = [];
 
     /// <summary>Whether the status row is written (new events, a reset, a stalled instance, or a new custom status).</summary>
-    public bool WritesStatus => Events.Length > 0 || Commit.HistoryReset || Commit.WriteStatus || Commit.CustomStatusChanged;
+    public bool WritesStatus => Commit.WritesStatus;
 
     public static PreparedCommit From(InstanceCommit commit, PayloadOffloader offloader) => new(commit, offloader);
 

@@ -1,14 +1,18 @@
 using System.Reflection;
 using Baton.Grains.Storage;
+using Baton.Samples;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Silo.Tests;
 
-/// <summary>Waiting for a finish reads the store only when it must: an instance active in the silo signals its finish.</summary>
+/// <summary>
+/// Waiting for a finish reads the store only when it must: an instance active in the silo signals its finish with the
+/// status it committed, which must be the status the store holds.
+/// </summary>
 public sealed class CompletionWaitTests
 {
     [Fact]
-    public async Task WaitingForAnInstanceActiveInTheSilo_ReadsItsStatusOnce_AfterTheFinish()
+    public async Task WaitingForAnInstanceActiveInTheSilo_ReadsNothing()
     {
         await using var silo = await TestSilo.StartAsync(services: CountReads);
         var client = silo.Services.GetRequiredService<IWorkflowClient>();
@@ -19,11 +23,11 @@ public sealed class CompletionWaitTests
         var status = await client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
-        Assert.Equal(1, reads.InstanceReads - before);
+        Assert.Equal(0, reads.InstanceReads - before);
     }
 
     [Fact]
-    public async Task WaitingThroughTheClusterClient_ReadsItsStatusOnce_AfterTheFinish()
+    public async Task WaitingThroughTheClusterClient_ReadsNothing()
     {
         await using var silo = await TestSilo.StartAsync(services: CountReads);
         var reads = (ReadCounter)silo.Store;
@@ -33,7 +37,40 @@ public sealed class CompletionWaitTests
         var status = await silo.Client.WaitForCompletionAsync(id, Eventually.Timeout);
 
         Assert.Equal(WorkflowRuntimeStatus.Completed, status.RuntimeStatus);
-        Assert.Equal(1, reads.InstanceReads - before);
+        Assert.Equal(0, reads.InstanceReads - before);
+    }
+
+    [Fact]
+    public async Task TheStatusAFinishHandsOver_IsTheStatusTheStoreHolds()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var client = silo.Services.GetRequiredService<IWorkflowClient>();
+        var waits = new List<(string Id, Task<WorkflowStatus> Wait)>();
+        async Task Start(string workflow, object input)
+        {
+            var id = await client.StartAsync(workflow, input);
+            waits.Add((id, client.WaitForCompletionAsync(id, Eventually.Timeout)));
+        }
+
+        await Start(nameof(StepWorkflow), 10);
+        await Start(nameof(UncaughtFailureWorkflow), "boom");
+        await Start(nameof(OrderApproval), new OrderRequest { CustomerEmail = "a@example.com", Amount = 5000m, Lines = [new OrderLine { Sku = "x", Quantity = 1 }] });
+        await Start(nameof(ApprovalWorkflow), 300);
+        await client.RaiseEventAsync(waits[2].Id, "approval", new ApprovalDecision(true, "ana"));
+        await client.TerminateAsync(waits[3].Id, "no longer needed");
+
+        var handed = new List<WorkflowStatus>();
+        foreach (var (id, wait) in waits)
+        {
+            handed.Add(await wait);
+            Assert.Equal(await client.GetStatusAsync(id), handed[^1]);
+        }
+
+        Assert.Equal(
+            [WorkflowRuntimeStatus.Completed, WorkflowRuntimeStatus.Failed, WorkflowRuntimeStatus.Completed, WorkflowRuntimeStatus.Terminated],
+            handed.Select(s => s.RuntimeStatus));
+        Assert.Equal("\"approved\"", handed[2].CustomStatus);
+        Assert.Equal("no longer needed", handed[3].StatusReason);
     }
 
     [Fact]
