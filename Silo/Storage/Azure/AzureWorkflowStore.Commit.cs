@@ -307,15 +307,16 @@ internal sealed partial class AzureWorkflowStore
         {
             var work = commit.NewWorkItems[i];
             var local = commit.LocalQueues.Contains(work.Queue);
-            if (closing.Remove(AzureKeys.Work(work.StepId)))
+            var rowKey = AzureKeys.Work(work.StepId);
+            if (closing.Remove(rowKey))
             {
                 // The turn ends a work item under this step and schedules another: the new row replaces the old one (a
                 // transaction takes a row once), and its queue hint stays.
-                writes.RemoveAll(w => w.RowKey == AzureKeys.Work(work.StepId));
+                writes.RemoveAll(w => w.RowKey == rowKey);
                 cleanup.Remove((AzureKeys.Queue(work.Queue), AzureKeys.QueueRow(key, work.StepId)));
             }
 
-            writes.Add(RowWrite.From(RowWrite.Replace, new TableEntity("", AzureKeys.Work(work.StepId))
+            writes.Add(RowWrite.From(RowWrite.Replace, new TableEntity("", rowKey)
             {
                 ["StepId"] = work.StepId,
                 ["Queue"] = work.Queue,

@@ -54,6 +54,15 @@ internal static class FencedTurn
         ON CONFLICT (instance_id, step_id) DO NOTHING
         """;
 
+    /// <summary>
+    /// The append of a turn's events to the history: a clause of the statement when <see cref="Parts.History"/> is set, or
+    /// a statement of its own after the old history's deletion when the turn rewrites it from the start.
+    /// </summary>
+    public const string AppendHistory = """
+        INSERT INTO history (instance_id, position, event)
+        SELECT $id, $first + e.ordinality - 1, e.event FROM unnest($events::text[]) WITH ORDINALITY AS e (event, ordinality)
+        """;
+
     private const Parts All = Parts.Status | Parts.History | Parts.ConsumedMessages | Parts.CloseAll | Parts.StepWork | Parts.ClosedSteps | Parts.NewWork;
 
     // Every combination, written once: the text is the key of Npgsql's prepared statements and of the parameter rewriting.
@@ -99,11 +108,7 @@ internal static class FencedTurn
 
         if (parts.HasFlag(Parts.History))
         {
-            clauses.Add("""
-                appended AS (
-                    INSERT INTO history (instance_id, position, event)
-                    SELECT $id, $first + e.ordinality - 1, e.event FROM unnest($events::text[]) WITH ORDINALITY AS e (event, ordinality))
-                """);
+            clauses.Add($"appended AS ({AppendHistory})");
         }
 
         if (parts.HasFlag(Parts.ConsumedMessages))

@@ -152,7 +152,8 @@ internal static class PostgresSchema
             }
         }
 
-        if (tables.Count == 0)
+        var created = tables.Count == 0;
+        if (created)
         {
             Run(connection, $"SET LOCAL search_path TO {Quote(schema)}");
             Run(connection, Create);
@@ -188,7 +189,11 @@ internal static class PostgresSchema
             throw new StoreIncompatibleException(location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {Version}.");
         }
 
-        RefreshTriggerFunctions(connection, schema);
+        if (!created)
+        {
+            RefreshTriggerFunctions(connection, schema);
+        }
+
         return meta.TryGetValue("callback_secret", out var secret)
             ? Convert.FromBase64String(secret)
             : throw new StoreIncompatibleException(location, "the baton_meta table has no callback_secret.");

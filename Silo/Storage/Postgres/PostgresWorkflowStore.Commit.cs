@@ -67,11 +67,14 @@ internal sealed partial class PostgresWorkflowStore
             parts |= FencedTurn.Parts.Status;
         }
 
-        if (prepared.Events.Length > 0 && !commit.HistoryReset)
+        if (prepared.Events.Length > 0)
         {
-            parts |= FencedTurn.Parts.History;
             values["first"] = commit.FirstPosition;
             values["events"] = prepared.Events;
+            if (!commit.HistoryReset)
+            {
+                parts |= FencedTurn.Parts.History;
+            }
         }
 
         if (commit.ConsumedMessages.Count > 0)
@@ -80,16 +83,20 @@ internal sealed partial class PostgresWorkflowStore
             values["consumed"] = commit.ConsumedMessages.ToArray();
         }
 
+        // The steps whose work items the statement deletes one by one (closing all deletes every one).
+        var endedSteps = !commit.CloseAll && commit.ConsumedWorkItems.Count + commit.ClosedSteps.Count > 0
+            ? commit.ConsumedWorkItems.Concat(commit.ClosedSteps).ToHashSet()
+            : null;
         if (commit.CloseAll)
         {
             parts |= FencedTurn.Parts.CloseAll;
         }
         else
         {
-            if (commit.ConsumedWorkItems.Count > 0 || commit.ClosedSteps.Count > 0)
+            if (endedSteps is not null)
             {
                 parts |= FencedTurn.Parts.StepWork;
-                values["steps"] = commit.ConsumedWorkItems.Concat(commit.ClosedSteps).ToArray();
+                values["steps"] = endedSteps.ToArray();
             }
 
             if (commit.ClosedSteps.Count > 0)
@@ -113,8 +120,7 @@ internal sealed partial class PostgresWorkflowStore
             ["start_to_close"] = works.Select(x => (long?)x.StartToClose?.TotalMilliseconds).ToArray(),
             ["heartbeats"] = works.Select(x => (long?)x.HeartbeatTimeout?.TotalMilliseconds).ToArray(),
         };
-        var deleted = commit.ConsumedWorkItems.Count + commit.ClosedSteps.Count == 0 ? null : commit.ConsumedWorkItems.Concat(commit.ClosedSteps).ToHashSet();
-        var workJoins = workValues is not null && !commit.CloseAll && (deleted is null || !works.Any(w => deleted.Contains(w.StepId)));
+        var workJoins = workValues is not null && !commit.CloseAll && (endedSteps is null || !works.Any(w => endedSteps.Contains(w.StepId)));
         if (workJoins)
         {
             parts |= FencedTurn.Parts.NewWork;
@@ -131,10 +137,7 @@ internal sealed partial class PostgresWorkflowStore
             batch.Add("DELETE FROM history WHERE instance_id = $id", [id]);
             if (prepared.Events.Length > 0)
             {
-                batch.Add("""
-                    INSERT INTO history (instance_id, position, event)
-                    SELECT $id, $first + e.ordinality - 1, e.event FROM unnest($events::text[]) WITH ORDINALITY AS e (event, ordinality)
-                    """, [id, commit.FirstPosition, prepared.Events]);
+                batch.Add(FencedTurn.AppendHistory, values);
             }
         }
 
