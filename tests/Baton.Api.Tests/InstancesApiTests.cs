@@ -271,7 +271,7 @@ public sealed class InstancesApiTests : IClassFixture<BatonApiFactory>
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM history WHERE instance_id = 'api-big-history'";
+            command.CommandText = "SELECT count(*) FROM history h JOIN instances i ON i.number = h.instance_number WHERE i.instance_id = 'api-big-history'";
             stored = (long)(await command.ExecuteScalarAsync())!;
         }
 

@@ -385,7 +385,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         CountRows(db, "SELECT count(*) FROM instances WHERE instance_id LIKE $value", idPattern);
 
     private static int CountHistory(string db, string instanceId) =>
-        CountRows(db, "SELECT count(*) FROM history WHERE instance_id = $value", instanceId);
+        CountRows(db, "SELECT count(*) FROM history h JOIN instances i ON i.number = h.instance_number WHERE i.instance_id = $value", instanceId);
 
     /// <summary>A count read from the crash host's file; 0 while the host has not created its store (or its schema) yet.</summary>
     private static int CountRows(string db, string sql, string value)

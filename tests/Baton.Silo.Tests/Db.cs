@@ -10,7 +10,9 @@ internal static class Db
         await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {table} WHERE instance_id = $id {(extraCondition is null ? "" : "AND " + extraCondition)}";
+        // History and work items are keyed by the instance's number (schema version 5), the other tables by its id.
+        var instance = table is "history" or "work_items" ? "instance_number = (SELECT number FROM instances WHERE instance_id = $id)" : "instance_id = $id";
+        command.CommandText = $"SELECT count(*) FROM {table} WHERE {instance} {(extraCondition is null ? "" : "AND " + extraCondition)}";
         command.Parameters.AddWithValue("$id", instanceId);
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -133,6 +133,9 @@ public sealed class OperatorTests
         Assert.Equal(2, purged);
         Assert.Null(await silo.Client.GetStatusAsync(done[0]));
         Assert.Equal(0, await Db.CountAsync(silo.DatabasePath, "history", done[1]));
+        Assert.True(await Db.CountAsync(silo.DatabasePath, "history", running) > 0);
+        // History is keyed by the instance's number: a purge that left rows behind would leave them under no instance.
+        Assert.Equal(0, await Db.ScalarAsync(silo.DatabasePath, "SELECT count(*) FROM history WHERE instance_number NOT IN (SELECT number FROM instances)", ""));
         Assert.Equal(WorkflowRuntimeStatus.Running, (await silo.Client.GetStatusAsync(running))!.RuntimeStatus);
         await Assert.ThrowsAsync<InstanceNotFoundException>(() => silo.Client.PurgeAsync(done[0]));
     }

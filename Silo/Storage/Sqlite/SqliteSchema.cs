@@ -7,33 +7,11 @@ namespace Baton.Silo.Storage.Sqlite;
 internal static class SqliteSchema
 {
     public const string Application = "baton";
-    public const int Version = 4;
+    public const int Version = 5;
 
     public const string Create = """
         CREATE TABLE baton_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE instances (
-            instance_id  TEXT PRIMARY KEY,
-            name         TEXT NOT NULL,
-            status       INTEGER NOT NULL,
-            created_at   INTEGER NOT NULL,
-            updated_at   INTEGER NOT NULL,
-            completed_at INTEGER,
-            input        TEXT,
-            output       TEXT,
-            failure      TEXT,
-            version      INTEGER NOT NULL,
-            parent_instance_id TEXT,
-            custom_status TEXT,
-            status_reason TEXT,
-            revision     INTEGER NOT NULL DEFAULT 0,
-            owner        TEXT);
-        CREATE INDEX ix_instances_created ON instances (created_at DESC, instance_id DESC);
-        CREATE INDEX ix_instances_owner ON instances (owner) WHERE owner IS NOT NULL;
-        CREATE TABLE history (
-            instance_id TEXT NOT NULL,
-            position    INTEGER NOT NULL,
-            event       TEXT NOT NULL,
-            PRIMARY KEY (instance_id, position)) WITHOUT ROWID;
+        """ + InstancesAndSteps + """
         CREATE TABLE messages (
             id          INTEGER PRIMARY KEY AUTOINCREMENT,
             instance_id TEXT NOT NULL,
@@ -42,19 +20,6 @@ internal static class SqliteSchema
             step_id     INTEGER);
         CREATE INDEX ix_messages_instance ON messages (instance_id, step_id);
         CREATE INDEX ix_messages_visible ON messages (visible_at);
-        CREATE TABLE work_items (
-            instance_id TEXT NOT NULL,
-            step_id     INTEGER NOT NULL,
-            queue       TEXT NOT NULL,
-            name        TEXT NOT NULL,
-            input       TEXT,
-            lease_owner TEXT,
-            deliveries  INTEGER NOT NULL,
-            created_at  INTEGER NOT NULL,
-            start_to_close_ms INTEGER,
-            heartbeat_ms INTEGER,
-            PRIMARY KEY (instance_id, step_id)) WITHOUT ROWID;
-        CREATE INDEX ix_work_items_queue ON work_items (queue, lease_owner);
         CREATE TABLE callbacks (
             token_id    TEXT PRIMARY KEY,
             instance_id TEXT NOT NULL,
@@ -75,7 +40,90 @@ internal static class SqliteSchema
             etag        INTEGER NOT NULL,
             PRIMARY KEY (grain_id, name)) WITHOUT ROWID;
         CREATE INDEX ix_reminders_hash ON reminders (grain_hash);
-        """ + StatusEvents;
+        """ + StatusEvents + InstanceCreatedTrigger;
+
+    /// <summary>
+    /// Version 5's change: an instance has a number, given in creation order, and its history and work items are keyed by
+    /// it rather than by its id. A B-tree keyed by a random id (a GUID a caller chose) puts every instance's rows on pages of
+    /// their own, so each group commit wrote about a page per turn per table; keyed by number, the instances running at one
+    /// time share the last pages, whatever their ids. The number is the rowid (an alias, so that VACUUM keeps it); a purged
+    /// instance's number may be given again, and its rows are deleted in the same transaction as the instance.
+    /// </summary>
+    private const string InstancesAndSteps = """
+        CREATE TABLE instances (
+            number       INTEGER PRIMARY KEY,
+            instance_id  TEXT NOT NULL UNIQUE,
+            name         TEXT NOT NULL,
+            status       INTEGER NOT NULL,
+            created_at   INTEGER NOT NULL,
+            updated_at   INTEGER NOT NULL,
+            completed_at INTEGER,
+            input        TEXT,
+            output       TEXT,
+            failure      TEXT,
+            version      INTEGER NOT NULL,
+            parent_instance_id TEXT,
+            custom_status TEXT,
+            status_reason TEXT,
+            revision     INTEGER NOT NULL DEFAULT 0,
+            owner        TEXT);
+        CREATE INDEX ix_instances_created ON instances (created_at DESC, instance_id DESC);
+        CREATE INDEX ix_instances_owner ON instances (owner) WHERE owner IS NOT NULL;
+        CREATE TABLE history (
+            instance_number INTEGER NOT NULL,
+            position    INTEGER NOT NULL,
+            event       TEXT NOT NULL,
+            PRIMARY KEY (instance_number, position)) WITHOUT ROWID;
+        CREATE TABLE work_items (
+            instance_number INTEGER NOT NULL,
+            step_id     INTEGER NOT NULL,
+            instance_id TEXT NOT NULL,
+            queue       TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            input       TEXT,
+            lease_owner TEXT,
+            deliveries  INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL,
+            start_to_close_ms INTEGER,
+            heartbeat_ms INTEGER,
+            PRIMARY KEY (instance_number, step_id)) WITHOUT ROWID;
+        CREATE INDEX ix_work_items_queue ON work_items (queue, lease_owner);
+
+        """;
+
+    /// <summary>
+    /// Moves a version 4 file to version 5 in the caller's transaction: the instances table gains its number (the rowid it
+    /// had), and history and work items are copied under it. The tables are renamed, not altered in place: SQLite cannot add
+    /// a rowid alias to a table.
+    /// </summary>
+    private const string MigrateFrom4 = """
+        DROP TRIGGER tr_instances_created;
+        DROP INDEX ix_instances_created;
+        DROP INDEX ix_instances_owner;
+        DROP INDEX ix_work_items_queue;
+        ALTER TABLE instances RENAME TO instances_v4;
+        ALTER TABLE history RENAME TO history_v4;
+        ALTER TABLE work_items RENAME TO work_items_v4;
+        """ + InstancesAndSteps + """
+        INSERT INTO instances (number, instance_id, name, status, created_at, updated_at, completed_at, input, output, failure,
+                               version, parent_instance_id, custom_status, status_reason, revision, owner)
+        SELECT rowid, instance_id, name, status, created_at, updated_at, completed_at, input, output, failure,
+               version, parent_instance_id, custom_status, status_reason, revision, owner
+        FROM instances_v4 ORDER BY rowid;
+        INSERT INTO history (instance_number, position, event)
+        SELECT i.number, h.position, h.event FROM history_v4 h JOIN instances i ON i.instance_id = h.instance_id;
+        INSERT INTO work_items (instance_number, step_id, instance_id, queue, name, input, lease_owner, deliveries, created_at,
+                                start_to_close_ms, heartbeat_ms)
+        SELECT i.number, w.step_id, w.instance_id, w.queue, w.name, w.input, w.lease_owner, w.deliveries, w.created_at,
+               w.start_to_close_ms, w.heartbeat_ms
+        FROM work_items_v4 w JOIN instances i ON i.instance_id = w.instance_id;
+        DROP TABLE instances_v4;
+        DROP TABLE history_v4;
+        DROP TABLE work_items_v4;
+        CREATE INDEX IF NOT EXISTS ix_messages_visible ON messages (visible_at);
+        """ + InstanceCreatedTrigger + """
+        UPDATE baton_meta SET value = '5' WHERE key = 'schema_version';
+        """;
 
     /// <summary>
     /// Version 3's addition: every change of an instance's runtime status appends a row to <c>status_events</c> in the same
@@ -83,7 +131,7 @@ internal static class SqliteSchema
     /// changes by the turn commit, the only statement that updates a status (an update trigger cost a fifth of commit
     /// throughput). Server-sent events and webhooks read this log; <c>event_cursors</c> records each webhook's progress.
     /// </summary>
-    public const string StatusEvents = """
+    private const string StatusEvents = """
         CREATE TABLE status_events (
             seq             INTEGER PRIMARY KEY,
             instance_id     TEXT NOT NULL,
@@ -93,10 +141,16 @@ internal static class SqliteSchema
             at              INTEGER NOT NULL,
             reason          TEXT);
         CREATE TABLE event_cursors (subscriber TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+
+        """;
+
+    /// <summary>Logs each instance's creation in <c>status_events</c>, whichever insert made it.</summary>
+    private const string InstanceCreatedTrigger = """
         CREATE TRIGGER tr_instances_created AFTER INSERT ON instances BEGIN
             INSERT INTO status_events (instance_id, name, status, previous_status, at, reason)
             VALUES (NEW.instance_id, NEW.name, NEW.status, NULL, NEW.updated_at, NEW.status_reason);
         END;
+
         """;
 
     /// <summary>Creates the schema in an empty file, or checks that the file is Baton's, at this version.</summary>
@@ -158,14 +212,19 @@ internal static class SqliteSchema
             throw new StoreIncompatibleException(location, $"the file was made by Baton before it ran on Orleans (schema version {version}), with partitions and leases that Orleans replaced; this build uses version {Version} and does not migrate it. Let its instances finish on the build that made it, or delete the file to start over.");
         }
 
+        if (version == "4")
+        {
+            // A file of the first Orleans build: migrated here, under the transaction's write lock, once for all silos.
+            command.CommandText = MigrateFrom4;
+            command.ExecuteNonQuery();
+            version = Version.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (version != Version.ToString(CultureInfo.InvariantCulture))
         {
             throw new StoreIncompatibleException(location, $"the schema version is {version ?? "missing"}; this build of Baton uses version {Version}.");
         }
 
-        // Added within version 4 (the overdue-message sweep reads by due time): an index, so files made before it gain it here.
-        command.CommandText = "CREATE INDEX IF NOT EXISTS ix_messages_visible ON messages (visible_at)";
-        command.ExecuteNonQuery();
         return ReadSecret(connection, transaction, location);
     }
 

@@ -41,7 +41,8 @@ internal sealed partial class SqliteWorkflowStore
                     """).Execute((int)commit.Status, now, commit.StatusReason, id);
             }
 
-            // One write of the row per commit: the fence (revision and owner) and, when the turn changed it, the status.
+            // One write of the row per commit: the fence (revision and owner) and, when the turn changed it, the status. It
+            // answers the instance's number, which keys its history and work items.
             if (w.Statement("""
                 UPDATE instances SET revision = revision + 1, owner = $owner,
                     status = CASE WHEN $write = 1 THEN $status ELSE status END,
@@ -51,9 +52,9 @@ internal sealed partial class SqliteWorkflowStore
                     failure = CASE WHEN $write = 1 THEN $failure ELSE failure END,
                     status_reason = CASE WHEN $write = 1 THEN $reason ELSE status_reason END,
                     custom_status = CASE WHEN $changed = 1 THEN $custom ELSE custom_status END
-                WHERE instance_id = $id AND revision = $expected
-                """).Execute(terminal ? null : commit.Owner, writesStatus ? 1 : 0, (int)commit.Status, now, terminal ? now : null, prepared.Output, prepared.Failure,
-                    commit.StatusReason, commit.CustomStatusChanged ? 1 : 0, commit.CustomStatus, id, commit.ExpectedRevision) == 0)
+                WHERE instance_id = $id AND revision = $expected RETURNING number
+                """).Scalar(terminal ? null : commit.Owner, writesStatus ? 1 : 0, (int)commit.Status, now, terminal ? now : null, prepared.Output, prepared.Failure,
+                    commit.StatusReason, commit.CustomStatusChanged ? 1 : 0, commit.CustomStatus, id, commit.ExpectedRevision) is not long number)
             {
                 // Fencing: another activation committed (or the instance was purged or recreated) since this one loaded it.
                 throw new InstanceConflictException(id, commit.ExpectedRevision);
@@ -61,13 +62,13 @@ internal sealed partial class SqliteWorkflowStore
 
             if (commit.HistoryReset)
             {
-                w.Statement("DELETE FROM history WHERE instance_id = $id").Execute(id);
+                w.Statement("DELETE FROM history WHERE instance_number = $number").Execute(number);
             }
 
-            var appendEvent = w.Statement("INSERT INTO history (instance_id, position, event) VALUES ($id, $pos, $event)");
+            var appendEvent = w.Statement("INSERT INTO history (instance_number, position, event) VALUES ($number, $pos, $event)");
             for (var i = 0; i < events.Length; i++)
             {
-                appendEvent.Execute(id, commit.FirstPosition + i, events[i]);
+                appendEvent.Execute(number, commit.FirstPosition + i, events[i]);
             }
 
             var deleteMessage = w.Statement("DELETE FROM messages WHERE id = $id");
@@ -76,15 +77,15 @@ internal sealed partial class SqliteWorkflowStore
                 deleteMessage.Execute(message);
             }
 
-            var deleteWorkItem = w.Statement("DELETE FROM work_items WHERE instance_id = $id AND step_id = $step");
+            var deleteWorkItem = w.Statement("DELETE FROM work_items WHERE instance_number = $number AND step_id = $step");
             foreach (var step in commit.ConsumedWorkItems)
             {
-                deleteWorkItem.Execute(id, step);
+                deleteWorkItem.Execute(number, step);
             }
 
             if (commit.CloseAll)
             {
-                w.Statement("DELETE FROM work_items WHERE instance_id = $id").Execute(id);
+                w.Statement("DELETE FROM work_items WHERE instance_number = $number").Execute(number);
                 w.Statement("DELETE FROM messages WHERE instance_id = $id AND step_id IS NOT NULL").Execute(id);
                 w.Statement("DELETE FROM callbacks WHERE instance_id = $id").Execute(id);
             }
@@ -92,21 +93,21 @@ internal sealed partial class SqliteWorkflowStore
             // CloseAll already removed every step's rows.
             foreach (var step in commit.CloseAll ? [] : commit.ClosedSteps)
             {
-                deleteWorkItem.Execute(id, step);
+                deleteWorkItem.Execute(number, step);
                 w.Statement("DELETE FROM messages WHERE instance_id = $id AND step_id = $step").Execute(id, step);
                 w.Statement("DELETE FROM callbacks WHERE instance_id = $id AND step_id = $step").Execute(id, step);
             }
 
             var insertWorkItem = w.Statement("""
-                INSERT INTO work_items (instance_id, step_id, queue, name, input, lease_owner, deliveries, created_at, start_to_close_ms, heartbeat_ms)
-                VALUES ($id, $step, $queue, $name, $input, $owner, $deliveries, $now, $startToClose, $heartbeat)
-                ON CONFLICT (instance_id, step_id) DO NOTHING
+                INSERT INTO work_items (instance_number, step_id, instance_id, queue, name, input, lease_owner, deliveries, created_at, start_to_close_ms, heartbeat_ms)
+                VALUES ($number, $step, $id, $queue, $name, $input, $owner, $deliveries, $now, $startToClose, $heartbeat)
+                ON CONFLICT (instance_number, step_id) DO NOTHING
                 """);
             for (var i = 0; i < prepared.WorkInputs.Length; i++)
             {
                 var work = commit.NewWorkItems[i];
                 var owner = commit.LocalQueues.Contains(work.Queue) ? commit.Owner : null;
-                insertWorkItem.Execute(id, work.StepId, work.Queue, work.Name, prepared.WorkInputs[i], owner, owner is null ? 0 : 1, now,
+                insertWorkItem.Execute(number, work.StepId, id, work.Queue, work.Name, prepared.WorkInputs[i], owner, owner is null ? 0 : 1, now,
                     (long?)work.StartToClose?.TotalMilliseconds, (long?)work.HeartbeatTimeout?.TotalMilliseconds);
             }
 

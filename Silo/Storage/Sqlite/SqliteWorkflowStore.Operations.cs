@@ -6,7 +6,16 @@ namespace Baton.Silo.Storage.Sqlite;
 // What clients do to instances besides starting them: messages, callbacks, listing, restart and purge.
 internal sealed partial class SqliteWorkflowStore
 {
-    private static readonly string[] InstanceTables = ["history", "messages", "work_items", "callbacks", "payloads", "instances"];
+    /// <summary>Deletes an instance's rows; those keyed by its number go before the row that gives it.</summary>
+    private static readonly string[] DeleteInstanceStatements =
+    [
+        $"DELETE FROM history WHERE instance_number = {NumberOf}",
+        $"DELETE FROM work_items WHERE instance_number = {NumberOf}",
+        "DELETE FROM messages WHERE instance_id = $id",
+        "DELETE FROM callbacks WHERE instance_id = $id",
+        "DELETE FROM payloads WHERE instance_id = $id",
+        "DELETE FROM instances WHERE instance_id = $id",
+    ];
 
     public async Task<SendOutcome> SendAsync(string instanceId, HistoryEvent message, Func<WorkflowRuntimeStatus, bool> allowed, DateTime now, CancellationToken cancellationToken)
     {
@@ -153,9 +162,9 @@ internal sealed partial class SqliteWorkflowStore
 
     private static void DeleteInstance(SqliteWriter w, string instanceId)
     {
-        foreach (var table in InstanceTables)
+        foreach (var statement in DeleteInstanceStatements)
         {
-            w.Statement($"DELETE FROM {table} WHERE instance_id = $id").Execute(instanceId);
+            w.Statement(statement).Execute(instanceId);
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed partial class SqliteWorkflowStore
             SELECT i.instance_id FROM instances i
             WHERE i.owner IS NOT NULL {(liveSilos.Count > 0 ? $"AND i.owner NOT IN ({live})" : "")}
               AND (EXISTS (SELECT 1 FROM messages m WHERE m.instance_id = i.instance_id)
-                   OR EXISTS (SELECT 1 FROM work_items w WHERE w.instance_id = i.instance_id))
+                   OR EXISTS (SELECT 1 FROM work_items w WHERE w.instance_number = i.number))
             LIMIT $limit
             """;
         var index = 0;

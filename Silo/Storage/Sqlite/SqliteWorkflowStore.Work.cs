@@ -15,7 +15,8 @@ internal sealed partial class SqliteWorkflowStore
         var body = Serialize(result, item.InstanceId, payloads);
         return Writer.WriteAsync(w =>
         {
-            if (w.Statement("DELETE FROM work_items WHERE instance_id = $id AND step_id = $step").Execute(item.InstanceId, item.StepId) == 0)
+            if (w.Statement("DELETE FROM work_items WHERE instance_number = (SELECT number FROM instances WHERE instance_id = $id) AND step_id = $step")
+                    .Execute(item.InstanceId, item.StepId) == 0)
             {
                 return false; // Already answered, or withdrawn: recording it would be a second result.
             }
@@ -36,7 +37,7 @@ internal sealed partial class SqliteWorkflowStore
         var queueParameters = string.Join(", ", queues.Select((_, i) => $"$q{i}"));
         var liveParameters = string.Join(", ", liveSilos.Select((_, i) => $"$s{i}"));
         var select = $"""
-            SELECT instance_id, step_id, queue, name, input, deliveries, start_to_close_ms, heartbeat_ms FROM work_items
+            SELECT instance_id, step_id, queue, name, input, deliveries, start_to_close_ms, heartbeat_ms, instance_number FROM work_items
             WHERE queue IN ({queueParameters})
               AND (lease_owner IS NULL {(liveSilos.Count > 0 ? $"OR lease_owner NOT IN ({liveParameters})" : "OR 1 = 1")})
             LIMIT $limit
@@ -51,6 +52,7 @@ internal sealed partial class SqliteWorkflowStore
         return Writer.WriteAsync<IReadOnlyList<WorkItem>>(w =>
         {
             var claimed = new List<WorkItem>();
+            var numbers = new List<long>();
             using (var reader = w.Statement(select).Query(arguments))
             {
                 while (reader.Read())
@@ -61,15 +63,16 @@ internal sealed partial class SqliteWorkflowStore
                         StartToClose = reader.IsDBNull(6) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(6)),
                         HeartbeatTimeout = reader.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(7)),
                     });
+                    numbers.Add(reader.GetInt64(8));
                 }
             }
 
-            var lease = w.Statement("UPDATE work_items SET lease_owner = $owner, deliveries = deliveries + 1 WHERE instance_id = $id AND step_id = $step");
+            var lease = w.Statement("UPDATE work_items SET lease_owner = $owner, deliveries = deliveries + 1 WHERE instance_number = $number AND step_id = $step");
             var load = w.Statement("SELECT data FROM payloads WHERE instance_id = $id AND hash = $hash");
             for (var i = 0; i < claimed.Count; i++)
             {
                 var item = claimed[i];
-                lease.Execute(siloId, item.InstanceId, item.StepId);
+                lease.Execute(siloId, numbers[i], item.StepId);
                 if (PayloadOffloader.MayReference(item.Input))
                 {
                     claimed[i] = item with { Input = _payloads.Resolve(item.Input, hash => (string)load.Scalar(item.InstanceId, hash)!) };

@@ -98,7 +98,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken)
     {
         using var session = _readers.Rent();
-        using var reader = session.Command("SELECT event FROM history WHERE instance_id = $id ORDER BY position", ("$id", instanceId)).ExecuteReader();
+        using var reader = session.Command($"SELECT event FROM history WHERE instance_number = {NumberOf} ORDER BY position", ("$id", instanceId)).ExecuteReader();
         var events = new List<HistoryEvent>();
         while (reader.Read())
         {
@@ -112,7 +112,7 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, event FROM history WHERE instance_id = $id AND position > $after ORDER BY position LIMIT $limit";
+        command.CommandText = $"SELECT position, event FROM history WHERE instance_number = {NumberOf} AND position > $after ORDER BY position LIMIT $limit";
         command.Parameters.AddWithValue("$id", instanceId);
         command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$limit", limit);
@@ -154,6 +154,9 @@ internal sealed partial class SqliteWorkflowStore : IWorkflowStore
     }
 
     internal const string InstanceColumns = StoredRows.InstanceColumns;
+
+    /// <summary>The number of the instance whose id is <c>$id</c>: the key of its history and work items.</summary>
+    private const string NumberOf = "(SELECT number FROM instances WHERE instance_id = $id)";
 
     internal InstanceRow ReadInstance(SqliteDataReader reader, SqliteConnection connection)
     {
