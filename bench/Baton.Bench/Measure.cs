@@ -44,7 +44,7 @@ internal static class Measure
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);";
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB);";
         command.ExecuteNonQuery();
         command.CommandText = "INSERT INTO t (v) VALUES (zeroblob(200))";
         for (var i = 0; i < 20; i++)
