@@ -146,6 +146,19 @@ internal sealed record InstanceCommit
     /// <summary>Whether the commit writes the status row (new events, a reset, a stalled instance, or a new custom status).</summary>
     public bool WritesStatus => NewEvents.Count > 0 || HistoryReset || WriteStatus || CustomStatusChanged;
 
+    /// <summary>
+    /// The runtime status the stored row holds before this commit, when the activation knows it (the row it loaded or
+    /// created, as its commits left it); null when it does not, and the store compares with the stored row itself. The
+    /// fence makes it safe to trust: a commit only lands on the revision the activation holds, whose status it knows.
+    /// </summary>
+    public WorkflowRuntimeStatus? PreviousStatus { get; init; }
+
+    /// <summary>
+    /// Whether the commit may change the runtime status, and so may log a status event: it writes the status, and the
+    /// status before it is unknown or another. Most turns of a running instance keep it Running and log nothing.
+    /// </summary>
+    public bool MayChangeStatus => WritesStatus && PreviousStatus != Status;
+
     /// <summary>The instance's row as every store leaves it after this commit, from the row before it.</summary>
     public InstanceRow Apply(InstanceRow row)
     {

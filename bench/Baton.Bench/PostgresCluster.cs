@@ -55,8 +55,9 @@ internal static class PostgresCluster
                 var processes = helpers.Prepend(Process.GetCurrentProcess()).ToList();
                 var cpu = processes.Select(CpuTime).ToList();
                 var server = await ServerCpuTimeAsync(connection);
-                var writer = host.Services.GetRequiredService<Baton.Silo.Storage.Postgres.PostgresWorkflowStore>().Writer;
-                var (commits, writes) = (writer.Commits, writer.Writes);
+                var store = host.Services.GetRequiredService<Baton.Silo.Storage.Postgres.PostgresWorkflowStore>();
+                Baton.Silo.Storage.Postgres.PostgresWriter[] writers = [store.Writer, store.SteadyTurnWriter];
+                var (commits, writes) = (writers.Sum(w => w.Commits), writers.Sum(w => w.Writes));
                 var elapsed = await Scenarios.RunFiveStepWorkflows(client, workflows, InFlight);
                 var used = processes.Select((p, i) => CpuTime(p) - cpu[i]).ToList();
                 if (server is not null && await ServerCpuTimeAsync(connection) is { } serverAfter)
@@ -66,7 +67,7 @@ internal static class PostgresCluster
 
                 Report($"postgres_{silos}_silo_five_step_workflows_per_second", workflows / elapsed.TotalSeconds, "workflows/s");
                 Report($"postgres_{silos}_silo_cpu_per_workflow", used.Sum(u => u.TotalMilliseconds) / workflows, "ms");
-                Report($"postgres_{silos}_silo_writes_per_commit", (writer.Writes - writes) / (double)Math.Max(1, writer.Commits - commits), "writes");
+                Report($"postgres_{silos}_silo_writes_per_commit", (writers.Sum(w => w.Writes) - writes) / (double)Math.Max(1, writers.Sum(w => w.Commits) - commits), "writes");
                 Report($"postgres_{silos}_silo_busiest_silo_cpu_share", used.Max(u => u.TotalMilliseconds) / elapsed.TotalMilliseconds * 100, "% of a core");
                 if (silos == 1)
                 {

@@ -168,11 +168,9 @@ internal sealed partial class AzureWorkflowStore
         }
 
         var name = commit.NewInstance?.Name ?? fence?.Name ?? "";
-        var status = commit.NewInstance is { } created && !WritesStatus(commit) ? created.Status : WritesStatus(commit) ? commit.Status : fence!.Status;
+        var status = commit.NewInstance is { } created && !commit.WritesStatus ? created.Status : commit.WritesStatus ? commit.Status : fence!.Status;
         _fences[key] = new Fence(revision, etag, status, name, pending);
     }
-
-    private static bool WritesStatus(InstanceCommit c) => c.NewEvents.Count > 0 || c.HistoryReset || c.WriteStatus || c.CustomStatusChanged;
 
     /// <summary>The status row a turn writes: the whole row when it creates the instance, else the columns it changes (merged under the fence).</summary>
     private static TableEntity StatusRow(PreparedCommit prepared, long revision, List<(string, string)> spilled)

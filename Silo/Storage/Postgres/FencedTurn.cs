@@ -20,7 +20,7 @@ internal static class FencedTurn
     {
         None = 0,
 
-        /// <summary>The status row is written; a change of status is logged.</summary>
+        /// <summary>The status may change (<c>InstanceCommit.MayChangeStatus</c>): a change is logged.</summary>
         Status = 1,
 
         /// <summary>Events are appended to the history.</summary>

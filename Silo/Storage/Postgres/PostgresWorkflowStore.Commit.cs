@@ -12,7 +12,8 @@ internal sealed partial class PostgresWorkflowStore
         try
         {
             var (batch, outcome) = CommitBatch(prepared);
-            return await Writer.WriteAsync(batch, outcome).ConfigureAwait(false);
+            var writer = KeepsStatus(prepared) ? SteadyTurnWriter : Writer;
+            return await writer.WriteAsync(batch, outcome).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresSchema.ConflictState)
         {
@@ -24,6 +25,13 @@ internal sealed partial class PostgresWorkflowStore
             throw new InstanceAlreadyExistsException(commit.InstanceId);
         }
     }
+
+    /// <summary>
+    /// Whether the commit logs no status event: it keeps its instance's status, and creates no instance (a creation is
+    /// logged by a trigger). Such a commit takes no lock on the status log.
+    /// </summary>
+    private static bool KeepsStatus(PreparedCommit prepared) =>
+        !prepared.Commit.MayChangeStatus && prepared.Commit.NewInstance is null && prepared.Children.Length == 0;
 
     /// <summary>The commit's statements, and how to read what it wrote from their rows once they have run.</summary>
     private static (PostgresBatch Batch, Func<CommitOutcome> Outcome) CommitBatch(PreparedCommit prepared)
@@ -62,7 +70,7 @@ internal sealed partial class PostgresWorkflowStore
             ["expected"] = commit.ExpectedRevision,
         };
 
-        if (prepared.WritesStatus)
+        if (commit.MayChangeStatus)
         {
             parts |= FencedTurn.Parts.Status;
         }

@@ -7,7 +7,8 @@ using Npgsql;
 namespace Baton.Silo.Storage.Postgres;
 
 /// <summary>
-/// The store that several silos share: PostgreSQL, one group-committing writer connection per silo, pooled readers.
+/// The store that several silos share: PostgreSQL, two group-committing writer connections per silo (one for the turns
+/// that keep their instance's status, one for every other write), pooled readers.
 /// Instances are fenced by revision as in SQLite; silos learn of each other's work through Orleans messages, and poll
 /// only for activity work on queues that no silo took at once.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private PostgresWriter? _writer;
+    private PostgresWriter? _steadyTurnWriter;
 
     public PostgresWorkflowStore(PostgresStoreOptions options, long largePayloadThresholdBytes, IPayloadCodec? codec = null)
     {
@@ -49,8 +51,17 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
 
     public byte[] ClusterSecret { get; private set; } = [];
 
-    /// <summary>The group-committing writer (for its counters).</summary>
+    /// <summary>The group-committing writer of every write that may log a status event, and of those that read as they go.</summary>
     internal PostgresWriter Writer => _writer ?? throw new InvalidOperationException("The store is not initialized.");
+
+    /// <summary>
+    /// The writer of the turns that keep their instance's status: most turns of a running instance. Status events are
+    /// numbered under a transaction lock held to the commit (so that a follower of the log never skips one that commits
+    /// late), which puts every transaction that logs one after the last; these turns log none, so their transactions
+    /// run beside <see cref="Writer"/>'s instead of queueing behind them. An instance has one commit in flight at a time,
+    /// so its turns keep their order whichever connection carries them.
+    /// </summary>
+    internal PostgresWriter SteadyTurnWriter => _steadyTurnWriter ?? throw new InvalidOperationException("The store is not initialized.");
 
     /// <summary>The connections of this store, for the membership and reminder tables that live beside it.</summary>
     internal NpgsqlDataSource DataSource => _dataSource;
@@ -72,6 +83,7 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
             }
 
             _writer = new PostgresWriter(_dataSource, _options.MaxWritesPerCommit);
+            _steadyTurnWriter = new PostgresWriter(_dataSource, _options.MaxWritesPerCommit);
         }
         finally
         {
@@ -120,6 +132,12 @@ internal sealed partial class PostgresWorkflowStore : IWorkflowStore
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
             _writer = null;
+        }
+
+        if (_steadyTurnWriter is not null)
+        {
+            await _steadyTurnWriter.DisposeAsync().ConfigureAwait(false);
+            _steadyTurnWriter = null;
         }
 
         await _dataSource.DisposeAsync().ConfigureAwait(false);

@@ -31,7 +31,7 @@ internal sealed partial class SqliteWorkflowStore
             }
 
             var writesStatus = prepared.WritesStatus;
-            if (writesStatus)
+            if (commit.MayChangeStatus)
             {
                 // Logged before the update, while the row still holds the previous status; nothing when the status is unchanged.
                 // A fenced-off commit rolls back with it.

@@ -1,5 +1,6 @@
 using Baton.TestingHost;
 using Baton.Grains.Storage;
+using Baton.History;
 using Baton.Silo.Storage.Postgres;
 using Orleans;
 
@@ -46,6 +47,41 @@ public sealed class PostgresStoreContractTests : StoreContract
         var logged = await first.ReadStatusEventsAsync(0, 100, default);
         Assert.Equal([(WorkflowRuntimeStatus.Pending, (WorkflowRuntimeStatus?)null), (WorkflowRuntimeStatus.Running, WorkflowRuntimeStatus.Pending)],
             logged.Where(e => e.InstanceId == "upgraded").Select(e => (e.RuntimeStatus, e.PreviousStatus)));
+    }
+
+    [SkippableFact]
+    public async Task ATurnThatKeepsItsStatus_Commits_WhileATurnThatChangesItWaitsForTheStatusLog()
+    {
+        var store = await OpenAsync();
+        await store.CommitAsync(Create("steady", null), default);
+        await store.CommitAsync(Create("changing", null), default);
+
+        // Another transaction holds the status log's numbering lock, as another silo's writer does from its first status
+        // event to its commit.
+        await using var data = Npgsql.NpgsqlDataSource.Create(PostgresSchemaScope.ConnectionString!);
+        await using var holder = await data.OpenConnectionAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", holder, transaction))
+        {
+            take.Parameters.Add(new Npgsql.NpgsqlParameter { Value = _schema.Schema + ".status_events" });
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var changing = store.CommitAsync(Turn("changing", 1, 1, [new WorkflowCompleted("1")]) with
+        {
+            PreviousStatus = WorkflowRuntimeStatus.Running,
+            Status = WorkflowRuntimeStatus.Completed,
+            Output = "1",
+            CloseAll = true,
+        }, default);
+        var steady = store.CommitAsync(Turn("steady", 1, 1, [new TimerFired(1)]) with { PreviousStatus = WorkflowRuntimeStatus.Running }, default);
+
+        await steady.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(changing.IsCompleted);
+        await transaction.RollbackAsync();
+        await changing.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await store.GetInstanceAsync("changing", default))!.Status);
+        Assert.Equal(2L, (await store.GetInstanceAsync("steady", default))!.Revision);
     }
 
     private protected override IReminderTable CreateReminderTable() => new PostgresReminderTable((PostgresWorkflowStore)FirstStore);

@@ -313,6 +313,34 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task TurnsThatNameTheirPreviousStatus_LogAStatusEventOnlyWhenItChanges()
+    {
+        var store = await OpenAsync();
+        await store.CommitAsync(Create("named", null) with { PreviousStatus = WorkflowRuntimeStatus.Pending }, default);
+        await store.CommitAsync(Turn("named", 1, 1, [new TimerFired(1)]) with { PreviousStatus = WorkflowRuntimeStatus.Running }, default);
+        await store.CommitAsync(Turn("named", 2, 2, [new ActivityCompleted(2, null)]) with
+        {
+            PreviousStatus = WorkflowRuntimeStatus.Running,
+            CustomStatusChanged = true,
+            CustomStatus = "\"halfway\"",
+        }, default);
+        await store.CommitAsync(Turn("named", 3, 3, [new WorkflowCompleted("1")]) with
+        {
+            PreviousStatus = WorkflowRuntimeStatus.Running,
+            Status = WorkflowRuntimeStatus.Completed,
+            Output = "1",
+            CloseAll = true,
+        }, default);
+
+        var logged = await store.ReadStatusEventsAsync(0, 100, default);
+        Assert.Equal(
+            [(WorkflowRuntimeStatus.Pending, (WorkflowRuntimeStatus?)null), (WorkflowRuntimeStatus.Running, WorkflowRuntimeStatus.Pending), (WorkflowRuntimeStatus.Completed, WorkflowRuntimeStatus.Running)],
+            logged.Where(e => e.InstanceId == "named").Select(e => (e.RuntimeStatus, e.PreviousStatus)));
+        var row = (await store.GetInstanceAsync("named", default))!;
+        Assert.Equal((WorkflowRuntimeStatus.Completed, "\"halfway\"", 4L), (row.Status, row.CustomStatus, row.Revision));
+    }
+
+    [SkippableFact]
     public async Task AHistoryReset_LeavesExactlyTheNewEvents()
     {
         var store = await OpenAsync();
