@@ -76,7 +76,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var batch = new List<WriteRequest<SqliteWriter>>(_maxBatch);
         var putBack = new List<WriteRequest<SqliteWriter>>();
         var reader = _requests.Reader;
-        while (putBack.Count > 0 || SpinThenWait(reader))
+        while (putBack.Count > 0 || WaitForWrites(reader))
         {
             batch.Clear();
             batch.AddRange(putBack);
@@ -92,17 +92,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     /// <summary>
     /// Waits for the next write, watching the queue for a moment before it sleeps. An instance's next turn comes a few
-    /// hundred microseconds after its commit (the result of the activity it scheduled), and a sleeping writer then takes
-    /// as long again to wake: measured in alternating runs, one five-step workflow's p50 went from 2.27–3.29 ms to
-    /// 1.60–2.17 ms with this watch, and the throughput run lost nothing. With one core it would only keep the next
-    /// turn from being made, so it is skipped there.
+    /// hundred microseconds after its commit (the result of the activity it scheduled), and a writer that slept by then
+    /// had to be woken for every turn: with the watch, one five-step workflow's p50 fell by a quarter to a half in
+    /// alternating runs, and throughput did not suffer (bench/README.md). With one core the watch would only keep the
+    /// next turn from being made, so it is skipped there.
     /// </summary>
     /// <returns>False once the queue is completed and empty.</returns>
-    private static bool SpinThenWait(ChannelReader<WriteRequest<SqliteWriter>> reader)
+    private static bool WaitForWrites(ChannelReader<WriteRequest<SqliteWriter>> reader)
     {
         if (Environment.ProcessorCount > 1)
         {
-            var until = Stopwatch.GetTimestamp() + IdleWatchTicks;
+            var until = Stopwatch.GetTimestamp() + IdleWatch;
             while (!reader.TryPeek(out _) && Stopwatch.GetTimestamp() < until)
             {
                 Thread.SpinWait(30);
@@ -112,7 +112,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         return reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    private static readonly long IdleWatchTicks = Stopwatch.Frequency * 300 / 1_000_000;
+    /// <summary>300 µs, in <see cref="Stopwatch"/> ticks.</summary>
+    private static readonly long IdleWatch = Stopwatch.Frequency * 300 / 1_000_000;
 
     private void CommitBatch(List<WriteRequest<SqliteWriter>> batch, List<WriteRequest<SqliteWriter>> putBack)
     {
