@@ -15,8 +15,7 @@ internal sealed partial class SqliteWorkflowStore
         var body = Serialize(result, item.InstanceId, payloads);
         return Writer.WriteAsync(w =>
         {
-            if (w.Statement("DELETE FROM work_items WHERE instance_number = (SELECT number FROM instances WHERE instance_id = $id) AND step_id = $step")
-                    .Execute(item.InstanceId, item.StepId) == 0)
+            if (w.Statement($"DELETE FROM work_items WHERE instance_number = {NumberOf} AND step_id = $step").Execute(item.InstanceId, item.StepId) == 0)
             {
                 return false; // Already answered, or withdrawn: recording it would be a second result.
             }
